@@ -1,0 +1,51 @@
+// compose.h: outbound mail as RFC 5322 bytes: PGP/MIME signed (RFC 3156 multipart/signed), or
+// signed and encrypted (multipart/encrypted), with text and attachments.
+//
+// Every mail vmt sends is built here. Header values that come from report data are encoded so they
+// cannot add header lines (CR/LF are never copied; non-ASCII becomes RFC 2047 encoded words).
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/status.h"
+
+namespace vmt::crypto {
+
+struct address {
+  std::string name;
+  std::string email;
+};
+
+struct file_part {
+  std::string filename;
+  std::string content_type = "text/x-diff";
+  std::string data;
+};
+
+struct outgoing {
+  address from;
+  std::vector<address> to;
+  std::vector<address> cc;
+  std::string subject;
+  std::string body;  // UTF-8 text
+  std::vector<file_part> attachments;
+  std::string message_id;  // without angle brackets; generated when empty
+  std::string in_reply_to;
+  std::vector<std::string> references;
+  std::string date;  // RFC 5322; now when empty
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers (X-VMT-Case, ...)
+  std::string sign_with;                                     // fingerprint; required
+  std::vector<std::string> encrypt_to;                       // fingerprints; empty: signed only
+  bool protected_headers = true;  // copy Subject etc. into the encrypted payload (v1), "..." outside
+};
+
+struct composed {
+  std::string bytes;
+  std::string message_id;
+};
+
+result<composed> compose(const std::string& gnupg_home, const outgoing& mail);
+
+}  // namespace vmt::crypto

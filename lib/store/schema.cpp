@@ -1,0 +1,121 @@
+// schema.cpp: the store's migrations (see schema.h).
+#include "store/schema.h"
+
+namespace vmt::store {
+
+const std::vector<std::string>& migrations() {
+  static const std::vector<std::string> steps = {
+      // 1: cases, their messages, the ledger, quarantine, tracker bookkeeping and the outbox.
+      R"sql(
+CREATE TABLE cases (
+  id TEXT PRIMARY KEY,               -- VMT-2026-001
+  year INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  title TEXT NOT NULL,
+  project TEXT NOT NULL DEFAULT 'unknown',
+  private INTEGER NOT NULL DEFAULT 1,
+  ossa_status TEXT NOT NULL DEFAULT 'Incomplete',
+  class TEXT,                        -- taxonomy A..Z once classified
+  embargo_end TEXT,                  -- YYYY-MM-DD
+  tracker_kind TEXT,
+  tracker_bug TEXT,                  -- bug number / story id
+  tracker_url TEXT,
+  encrypted INTEGER NOT NULL DEFAULT 0,
+  sig_status TEXT NOT NULL DEFAULT 'none',
+  sig_fingerprint TEXT,
+  sig_trust TEXT,
+  sig_matches_from INTEGER NOT NULL DEFAULT 0,
+  reporter_name TEXT,
+  reporter_email TEXT,
+  reporter_fingerprint TEXT,
+  reporter_terms TEXT,               -- the reporter's own disclosure terms, if any
+  cve TEXT,
+  advisory_id TEXT,
+  disclosure_at TEXT,                -- ISO time, UTC
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  UNIQUE(year, seq)
+);
+CREATE TABLE messages (
+  id INTEGER PRIMARY KEY,
+  case_id TEXT REFERENCES cases(id),
+  dedupe_key TEXT NOT NULL UNIQUE,   -- sha256 of the message without trace headers
+  sha256 TEXT NOT NULL,              -- of the raw bytes as received
+  message_id TEXT,
+  direction TEXT NOT NULL DEFAULT 'in',
+  state TEXT NOT NULL,               -- spooled | filed | done | quarantined
+  received_at TEXT NOT NULL,
+  spool_path TEXT,
+  size INTEGER NOT NULL DEFAULT 0,
+  from_addr TEXT,
+  from_name TEXT,
+  subject TEXT,
+  encrypted INTEGER NOT NULL DEFAULT 0,
+  mixed INTEGER NOT NULL DEFAULT 0,
+  sig_status TEXT NOT NULL DEFAULT 'none',
+  verdict TEXT,                      -- JSON: per-part encryption and signature verdicts
+  body TEXT,                         -- confidential text: only what came out of a decrypted payload
+  plain TEXT                         -- unencrypted text, kept apart and never merged with body
+);
+CREATE INDEX messages_message_id ON messages(message_id);
+CREATE INDEX messages_case ON messages(case_id);
+CREATE TABLE attachments (
+  id INTEGER PRIMARY KEY,
+  message INTEGER NOT NULL REFERENCES messages(id),
+  filename TEXT,
+  content_type TEXT,
+  encrypted INTEGER NOT NULL DEFAULT 0,
+  signed INTEGER NOT NULL DEFAULT 0,
+  data BLOB
+);
+CREATE TABLE events (
+  id INTEGER PRIMARY KEY,
+  case_id TEXT REFERENCES cases(id),
+  at TEXT NOT NULL,
+  kind TEXT NOT NULL,                -- received, filed, tracker, disclosed, mail-queued, mail-sent, status, ...
+  actor TEXT NOT NULL,               -- vmt-ingest, a coordinator's address, ...
+  summary TEXT NOT NULL,
+  recipients TEXT,                   -- JSON list: who was told
+  keys TEXT,                         -- JSON list: fingerprints it was encrypted to
+  message_id TEXT
+);
+CREATE INDEX events_case ON events(case_id);
+CREATE TABLE quarantine (
+  id INTEGER PRIMARY KEY,
+  message INTEGER NOT NULL UNIQUE REFERENCES messages(id),
+  reason TEXT NOT NULL,              -- no-key, integrity, garbage, too-large, ...
+  detail TEXT,
+  at TEXT NOT NULL,
+  released_at TEXT
+);
+CREATE TABLE tracker_ops (
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  op TEXT NOT NULL,                  -- create, reminder, ossa-task, subscribe:TEAM, comment:KEY, ...
+  state TEXT NOT NULL,               -- started | done
+  result TEXT,
+  at TEXT NOT NULL,
+  PRIMARY KEY(case_id, op)
+);
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY,
+  message_id TEXT NOT NULL UNIQUE,
+  case_id TEXT REFERENCES cases(id),
+  kind TEXT NOT NULL,                -- ack, quarantine-notice, pre-ossa, vs, announce, ...
+  sender TEXT NOT NULL,
+  recipients TEXT NOT NULL,          -- JSON list of addresses
+  encrypted_to TEXT,                 -- JSON list of fingerprints (empty: signed only)
+  path TEXT NOT NULL,                -- the composed message file
+  state TEXT NOT NULL,               -- held | queued | sending | sent | failed
+  not_before TEXT,                   -- held until this UTC time
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT,
+  created_at TEXT NOT NULL,
+  sent_at TEXT
+);
+CREATE INDEX outbox_state ON outbox(state);
+)sql",
+  };
+  return steps;
+}
+
+}  // namespace vmt::store

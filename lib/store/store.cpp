@@ -1,0 +1,384 @@
+// store.cpp: cases, messages, ledger, quarantine and tracker bookkeeping (see store.h).
+#include "store/store.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+
+namespace vmt::store {
+
+namespace {
+
+constexpr const char* case_columns =
+    "id, title, project, private, ossa_status, class, embargo_end, tracker_kind, tracker_bug, tracker_url, "
+    "encrypted, sig_status, sig_fingerprint, sig_trust, sig_matches_from, reporter_name, reporter_email, "
+    "reporter_fingerprint, reporter_terms, cve, advisory_id, disclosure_at, created_at, updated_at";
+
+case_record read_case(const stmt& s) {
+  case_record c;
+  int i = 0;
+  c.id = s.text(i++);
+  c.title = s.text(i++);
+  c.project = s.text(i++);
+  c.is_private = s.integer(i++) != 0;
+  c.ossa_status = s.text(i++);
+  c.klass = s.text(i++);
+  c.embargo_end = s.text(i++);
+  c.tracker_kind = s.text(i++);
+  c.tracker_bug = s.text(i++);
+  c.tracker_url = s.text(i++);
+  c.encrypted = s.integer(i++) != 0;
+  c.sig_status = s.text(i++);
+  c.sig_fingerprint = s.text(i++);
+  c.sig_trust = s.text(i++);
+  c.sig_matches_from = s.integer(i++) != 0;
+  c.reporter_name = s.text(i++);
+  c.reporter_email = s.text(i++);
+  c.reporter_fingerprint = s.text(i++);
+  c.reporter_terms = s.text(i++);
+  c.cve = s.text(i++);
+  c.advisory_id = s.text(i++);
+  c.disclosure_at = s.text(i++);
+  c.created_at = s.text(i++);
+  c.updated_at = s.text(i++);
+  return c;
+}
+
+// Bind the case fields after `id`, in case_columns order, from index `first`.
+void bind_case_fields(stmt& s, const case_record& c, int first) {
+  s.bind(first + 0, c.title);
+  s.bind(first + 1, c.project);
+  s.bind(first + 2, c.is_private);
+  s.bind(first + 3, c.ossa_status);
+  s.bind_opt(first + 4, c.klass);
+  s.bind_opt(first + 5, c.embargo_end);
+  s.bind_opt(first + 6, c.tracker_kind);
+  s.bind_opt(first + 7, c.tracker_bug);
+  s.bind_opt(first + 8, c.tracker_url);
+  s.bind(first + 9, c.encrypted);
+  s.bind(first + 10, c.sig_status);
+  s.bind_opt(first + 11, c.sig_fingerprint);
+  s.bind_opt(first + 12, c.sig_trust);
+  s.bind(first + 13, c.sig_matches_from);
+  s.bind_opt(first + 14, c.reporter_name);
+  s.bind_opt(first + 15, c.reporter_email);
+  s.bind_opt(first + 16, c.reporter_fingerprint);
+  s.bind_opt(first + 17, c.reporter_terms);
+  s.bind_opt(first + 18, c.cve);
+  s.bind_opt(first + 19, c.advisory_id);
+  s.bind_opt(first + 20, c.disclosure_at);
+  s.bind(first + 21, c.created_at);
+  s.bind(first + 22, c.updated_at);
+}
+
+constexpr const char* message_columns =
+    "id, case_id, dedupe_key, sha256, message_id, direction, state, received_at, spool_path, size, from_addr, "
+    "from_name, subject, encrypted, mixed, sig_status, verdict, body, plain";
+
+message_record read_message(const stmt& s) {
+  message_record m;
+  int i = 0;
+  m.row = s.integer(i++);
+  m.case_id = s.text(i++);
+  m.dedupe_key = s.text(i++);
+  m.sha256 = s.text(i++);
+  m.message_id = s.text(i++);
+  m.direction = s.text(i++);
+  m.state = s.text(i++);
+  m.received_at = s.text(i++);
+  m.spool_path = s.text(i++);
+  m.size = s.integer(i++);
+  m.from_addr = s.text(i++);
+  m.from_name = s.text(i++);
+  m.subject = s.text(i++);
+  m.encrypted = s.integer(i++) != 0;
+  m.mixed = s.integer(i++) != 0;
+  m.sig_status = s.text(i++);
+  m.verdict = s.text(i++);
+  m.body = s.text(i++);
+  m.plain = s.text(i++);
+  return m;
+}
+
+void bind_message_fields(stmt& s, const message_record& m, int first) {
+  s.bind_opt(first + 0, m.case_id);
+  s.bind(first + 1, m.dedupe_key);
+  s.bind(first + 2, m.sha256);
+  s.bind_opt(first + 3, m.message_id);
+  s.bind(first + 4, m.direction);
+  s.bind(first + 5, m.state);
+  s.bind(first + 6, m.received_at);
+  s.bind_opt(first + 7, m.spool_path);
+  s.bind(first + 8, m.size);
+  s.bind_opt(first + 9, m.from_addr);
+  s.bind_opt(first + 10, m.from_name);
+  s.bind_opt(first + 11, m.subject);
+  s.bind(first + 12, m.encrypted);
+  s.bind(first + 13, m.mixed);
+  s.bind(first + 14, m.sig_status);
+  s.bind_opt(first + 15, m.verdict);
+  s.bind_opt(first + 16, m.body);
+  s.bind_opt(first + 17, m.plain);
+}
+
+std::string to_json_list(const std::vector<std::string>& v) { return nlohmann::json(v).dump(); }
+std::vector<std::string> from_json_list(const std::string& s) {
+  if (s.empty()) return {};
+  auto j = nlohmann::json::parse(s, nullptr, false);
+  if (!j.is_array()) return {};
+  std::vector<std::string> out;
+  for (const auto& x : j)
+    if (x.is_string()) out.push_back(x.get<std::string>());
+  return out;
+}
+
+}  // namespace
+
+std::optional<std::pair<int, int>> parse_case_id(const std::string& id, const std::string& prefix) {
+  if (id.size() < prefix.size() + 7 || id.compare(0, prefix.size(), prefix) != 0 || id[prefix.size()] != '-')
+    return std::nullopt;
+  auto rest = id.substr(prefix.size() + 1);
+  if (rest.size() < 6 || rest[4] != '-') return std::nullopt;
+  auto y = rest.substr(0, 4), n = rest.substr(5);
+  if (y.find_first_not_of("0123456789") != std::string::npos || n.empty() ||
+      n.find_first_not_of("0123456789") != std::string::npos || n.size() > 6)
+    return std::nullopt;
+  return std::make_pair(std::stoi(y), std::stoi(n));
+}
+
+result<std::unique_ptr<store>> store::open(const std::string& path, int busy_timeout_ms) {
+  VMT_TRY(d, db::open(path, busy_timeout_ms));
+  return std::unique_ptr<store>(new store(std::move(d)));
+}
+result<std::unique_ptr<store>> store::open_memory() {
+  VMT_TRY(d, db::open_memory());
+  return std::unique_ptr<store>(new store(std::move(d)));
+}
+
+result<std::string> store::next_case_id(const std::string& prefix, int year) {
+  VMT_TRY(q, db_->prepare("SELECT COALESCE(MAX(seq), 0) + 1 FROM cases WHERE year = ?1"));
+  q.bind(1, year);
+  VMT_TRY(row, q.step());
+  int seq = row ? static_cast<int>(q.integer(0)) : 1;
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%s-%04d-%03d", prefix.c_str(), year, seq);
+  return std::string(buf);
+}
+
+status store::insert_case(const case_record& c, int year, int seq) {
+  VMT_TRY(s, db_->prepare(std::string("INSERT INTO cases(") + case_columns +
+                          ", year, seq) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,"
+                          "?19,?20,?21,?22,?23,?24,?25,?26)"));
+  s.bind(1, c.id);
+  bind_case_fields(s, c, 2);
+  s.bind(25, year).bind(26, seq);
+  return s.run();
+}
+
+result<std::optional<case_record>> store::find_case(const std::string& id) {
+  VMT_TRY(s, db_->prepare(std::string("SELECT ") + case_columns + " FROM cases WHERE id = ?1"));
+  s.bind(1, id);
+  VMT_TRY(row, s.step());
+  if (!row) return std::optional<case_record>{};
+  return std::optional<case_record>{read_case(s)};
+}
+
+result<std::vector<case_record>> store::list_cases() {
+  VMT_TRY(s, db_->prepare(std::string("SELECT ") + case_columns + " FROM cases ORDER BY year, seq"));
+  std::vector<case_record> out;
+  for (;;) {
+    VMT_TRY(row, s.step());
+    if (!row) break;
+    out.push_back(read_case(s));
+  }
+  return out;
+}
+
+status store::update_case(const case_record& c) {
+  VMT_TRY(s, db_->prepare(
+                 "UPDATE cases SET title=?2, project=?3, private=?4, ossa_status=?5, class=?6, embargo_end=?7, "
+                 "tracker_kind=?8, tracker_bug=?9, tracker_url=?10, encrypted=?11, sig_status=?12, "
+                 "sig_fingerprint=?13, sig_trust=?14, sig_matches_from=?15, reporter_name=?16, reporter_email=?17, "
+                 "reporter_fingerprint=?18, reporter_terms=?19, cve=?20, advisory_id=?21, disclosure_at=?22, "
+                 "created_at=?23, updated_at=?24 WHERE id=?1"));
+  s.bind(1, c.id);
+  bind_case_fields(s, c, 2);
+  VMT_TRY_STATUS(s.run());
+  if (db_->changes() != 1) return make_error(failure::data, c.id, "no such case");
+  return ok_v;
+}
+
+result<std::optional<message_record>> store::find_message_by_key(const std::string& key) {
+  VMT_TRY(s, db_->prepare(std::string("SELECT ") + message_columns + " FROM messages WHERE dedupe_key = ?1"));
+  s.bind(1, key);
+  VMT_TRY(row, s.step());
+  if (!row) return std::optional<message_record>{};
+  return std::optional<message_record>{read_message(s)};
+}
+
+result<std::vector<message_record>> store::find_messages_by_message_id(const std::string& message_id) {
+  VMT_TRY(s, db_->prepare(std::string("SELECT ") + message_columns + " FROM messages WHERE message_id = ?1 ORDER BY id"));
+  s.bind(1, message_id);
+  std::vector<message_record> out;
+  for (;;) {
+    VMT_TRY(row, s.step());
+    if (!row) break;
+    out.push_back(read_message(s));
+  }
+  return out;
+}
+
+result<std::vector<message_record>> store::case_messages(const std::string& case_id) {
+  VMT_TRY(s, db_->prepare(std::string("SELECT ") + message_columns + " FROM messages WHERE case_id = ?1 ORDER BY id"));
+  s.bind(1, case_id);
+  std::vector<message_record> out;
+  for (;;) {
+    VMT_TRY(row, s.step());
+    if (!row) break;
+    out.push_back(read_message(s));
+  }
+  return out;
+}
+
+result<std::vector<message_record>> store::messages_in_state(const std::string& state) {
+  VMT_TRY(s, db_->prepare(std::string("SELECT ") + message_columns + " FROM messages WHERE state = ?1 ORDER BY id"));
+  s.bind(1, state);
+  std::vector<message_record> out;
+  for (;;) {
+    VMT_TRY(row, s.step());
+    if (!row) break;
+    out.push_back(read_message(s));
+  }
+  return out;
+}
+
+result<std::int64_t> store::insert_message(const message_record& m) {
+  VMT_TRY(s, db_->prepare(std::string("INSERT INTO messages(") + std::string(message_columns).substr(4) +
+                          ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)"));
+  bind_message_fields(s, m, 1);
+  VMT_TRY_STATUS(s.run());
+  return db_->last_insert_id();
+}
+
+status store::update_message(const message_record& m) {
+  VMT_TRY(s, db_->prepare("UPDATE messages SET case_id=?1, dedupe_key=?2, sha256=?3, message_id=?4, direction=?5, "
+                          "state=?6, received_at=?7, spool_path=?8, size=?9, from_addr=?10, from_name=?11, "
+                          "subject=?12, encrypted=?13, mixed=?14, sig_status=?15, verdict=?16, body=?17, plain=?18 "
+                          "WHERE id=?19"));
+  bind_message_fields(s, m, 1);
+  s.bind(19, m.row);
+  return s.run();
+}
+
+status store::add_attachment(const attachment_record& a) {
+  VMT_TRY(s, db_->prepare("INSERT INTO attachments(message, filename, content_type, encrypted, signed, data) "
+                          "VALUES(?1,?2,?3,?4,?5,?6)"));
+  s.bind(1, a.message).bind_opt(2, a.filename).bind_opt(3, a.content_type).bind(4, a.encrypted);
+  s.bind(5, a.is_signed).bind_blob(6, a.data);
+  return s.run();
+}
+
+result<std::vector<attachment_record>> store::message_attachments(std::int64_t message) {
+  VMT_TRY(s, db_->prepare("SELECT id, message, filename, content_type, encrypted, signed, data FROM attachments "
+                          "WHERE message = ?1 ORDER BY id"));
+  s.bind(1, message);
+  std::vector<attachment_record> out;
+  for (;;) {
+    VMT_TRY(row, s.step());
+    if (!row) break;
+    attachment_record a;
+    a.id = s.integer(0);
+    a.message = s.integer(1);
+    a.filename = s.text(2);
+    a.content_type = s.text(3);
+    a.encrypted = s.integer(4) != 0;
+    a.is_signed = s.integer(5) != 0;
+    a.data = s.text(6);
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+status store::add_event(const event_record& e) {
+  VMT_TRY(s, db_->prepare("INSERT INTO events(case_id, at, kind, actor, summary, recipients, keys, message_id) "
+                          "VALUES(?1,?2,?3,?4,?5,?6,?7,?8)"));
+  s.bind_opt(1, e.case_id).bind(2, e.at).bind(3, e.kind).bind(4, e.actor).bind(5, e.summary);
+  if (e.recipients.empty()) s.bind_null(6); else s.bind(6, to_json_list(e.recipients));
+  if (e.keys.empty()) s.bind_null(7); else s.bind(7, to_json_list(e.keys));
+  s.bind_opt(8, e.message_id);
+  return s.run();
+}
+
+result<std::vector<event_record>> store::case_events(const std::string& case_id) {
+  VMT_TRY(s, db_->prepare("SELECT id, case_id, at, kind, actor, summary, recipients, keys, message_id FROM events "
+                          "WHERE case_id = ?1 ORDER BY at, id"));
+  s.bind(1, case_id);
+  std::vector<event_record> out;
+  for (;;) {
+    VMT_TRY(row, s.step());
+    if (!row) break;
+    event_record e;
+    e.id = s.integer(0);
+    e.case_id = s.text(1);
+    e.at = s.text(2);
+    e.kind = s.text(3);
+    e.actor = s.text(4);
+    e.summary = s.text(5);
+    e.recipients = from_json_list(s.text(6));
+    e.keys = from_json_list(s.text(7));
+    e.message_id = s.text(8);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+status store::quarantine(std::int64_t message, const std::string& reason, const std::string& detail,
+                         const std::string& at) {
+  VMT_TRY(s, db_->prepare("INSERT INTO quarantine(message, reason, detail, at) VALUES(?1,?2,?3,?4) "
+                          "ON CONFLICT(message) DO NOTHING"));
+  s.bind(1, message).bind(2, reason).bind_opt(3, detail).bind(4, at);
+  return s.run();
+}
+
+result<std::vector<quarantine_record>> store::quarantined(bool include_released) {
+  VMT_TRY(s, db_->prepare(std::string("SELECT q.id, q.message, q.reason, q.detail, q.at, q.released_at, m.from_addr, "
+                                      "m.subject, m.spool_path, m.sha256 FROM quarantine q JOIN messages m ON m.id = q.message ") +
+                          (include_released ? "" : "WHERE q.released_at IS NULL ") + "ORDER BY q.id"));
+  std::vector<quarantine_record> out;
+  for (;;) {
+    VMT_TRY(row, s.step());
+    if (!row) break;
+    quarantine_record q;
+    q.id = s.integer(0);
+    q.message = s.integer(1);
+    q.reason = s.text(2);
+    q.detail = s.text(3);
+    q.at = s.text(4);
+    q.released_at = s.text(5);
+    q.from_addr = s.text(6);
+    q.subject = s.text(7);
+    q.spool_path = s.text(8);
+    q.sha256 = s.text(9);
+    out.push_back(std::move(q));
+  }
+  return out;
+}
+
+result<std::optional<std::string>> store::tracker_op_done(const std::string& case_id, const std::string& op) {
+  VMT_TRY(s, db_->prepare("SELECT result FROM tracker_ops WHERE case_id = ?1 AND op = ?2 AND state = 'done'"));
+  s.bind(1, case_id).bind(2, op);
+  VMT_TRY(row, s.step());
+  if (!row) return std::optional<std::string>{};
+  return std::optional<std::string>{s.text(0)};
+}
+
+status store::mark_tracker_op(const std::string& case_id, const std::string& op, const std::string& state,
+                              const std::string& result_text, const std::string& at) {
+  VMT_TRY(s, db_->prepare("INSERT INTO tracker_ops(case_id, op, state, result, at) VALUES(?1,?2,?3,?4,?5) "
+                          "ON CONFLICT(case_id, op) DO UPDATE SET state=excluded.state, result=excluded.result, "
+                          "at=excluded.at"));
+  s.bind(1, case_id).bind(2, op).bind(3, state).bind_opt(4, result_text).bind(5, at);
+  return s.run();
+}
+
+}  // namespace vmt::store

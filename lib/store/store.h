@@ -1,0 +1,150 @@
+// store.h: the embedded store (SQLite): cases, the messages filed on them, the disclosure ledger,
+// quarantine, and the bookkeeping that makes reception idempotent.
+//
+// The store is the source of truth; the tracker and the outbox are kept in step with it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "store/db.h"
+
+namespace vmt::store {
+
+struct case_record {
+  std::string id;  // VMT-2026-001
+  std::string title;
+  std::string project = "unknown";
+  bool is_private = true;
+  std::string ossa_status = "Incomplete";
+  std::string klass;  // taxonomy class
+  std::string embargo_end;
+  std::string tracker_kind;
+  std::string tracker_bug;
+  std::string tracker_url;
+  bool encrypted = false;
+  std::string sig_status = "none";
+  std::string sig_fingerprint;
+  std::string sig_trust;
+  bool sig_matches_from = false;
+  std::string reporter_name;
+  std::string reporter_email;
+  std::string reporter_fingerprint;
+  std::string reporter_terms;
+  std::string cve;
+  std::string advisory_id;
+  std::string disclosure_at;
+  std::string created_at;
+  std::string updated_at;
+};
+
+struct message_record {
+  std::int64_t row = 0;
+  std::string case_id;
+  std::string dedupe_key;
+  std::string sha256;
+  std::string message_id;
+  std::string direction = "in";
+  std::string state;  // spooled | filed | done | quarantined
+  std::string received_at;
+  std::string spool_path;
+  std::int64_t size = 0;
+  std::string from_addr;
+  std::string from_name;
+  std::string subject;
+  bool encrypted = false;
+  bool mixed = false;
+  std::string sig_status = "none";
+  std::string verdict;  // JSON
+  std::string body;     // confidential (decrypted) text
+  std::string plain;    // unencrypted text
+};
+
+struct attachment_record {
+  std::int64_t id = 0;
+  std::int64_t message = 0;
+  std::string filename;
+  std::string content_type;
+  bool encrypted = false;
+  bool is_signed = false;
+  std::string data;
+};
+
+struct event_record {
+  std::int64_t id = 0;
+  std::string case_id;
+  std::string at;
+  std::string kind;
+  std::string actor;
+  std::string summary;
+  std::vector<std::string> recipients;
+  std::vector<std::string> keys;
+  std::string message_id;
+};
+
+struct quarantine_record {
+  std::int64_t id = 0;
+  std::int64_t message = 0;
+  std::string reason;
+  std::string detail;
+  std::string at;
+  std::string released_at;
+  // joined from the message
+  std::string from_addr;
+  std::string subject;
+  std::string spool_path;
+  std::string sha256;
+};
+
+class store {
+ public:
+  static result<std::unique_ptr<store>> open(const std::string& path, int busy_timeout_ms);
+  static result<std::unique_ptr<store>> open_memory();
+
+  db& raw() { return *db_; }
+  status transaction(const std::function<status()>& body) { return db_->transaction(body); }
+
+  // Cases. new_case_id reserves the next "PREFIX-YEAR-NNN" inside the caller's transaction.
+  result<std::string> next_case_id(const std::string& prefix, int year);
+  status insert_case(const case_record& c, int year, int seq);
+  result<std::optional<case_record>> find_case(const std::string& id);
+  result<std::vector<case_record>> list_cases();
+  status update_case(const case_record& c);
+
+  // Messages.
+  result<std::optional<message_record>> find_message_by_key(const std::string& dedupe_key);
+  result<std::vector<message_record>> find_messages_by_message_id(const std::string& message_id);
+  result<std::vector<message_record>> case_messages(const std::string& case_id);
+  result<std::int64_t> insert_message(const message_record& m);
+  status update_message(const message_record& m);
+  status add_attachment(const attachment_record& a);
+  result<std::vector<attachment_record>> message_attachments(std::int64_t message);
+  result<std::vector<message_record>> messages_in_state(const std::string& state);
+
+  // Ledger.
+  status add_event(const event_record& e);
+  result<std::vector<event_record>> case_events(const std::string& case_id);
+
+  // Quarantine.
+  status quarantine(std::int64_t message, const std::string& reason, const std::string& detail,
+                    const std::string& at);
+  result<std::vector<quarantine_record>> quarantined(bool include_released = false);
+
+  // Tracker bookkeeping: which reception steps are done for a case.
+  result<std::optional<std::string>> tracker_op_done(const std::string& case_id, const std::string& op);
+  status mark_tracker_op(const std::string& case_id, const std::string& op, const std::string& state,
+                         const std::string& result_text, const std::string& at);
+
+ private:
+  explicit store(std::unique_ptr<db> d) : db_(std::move(d)) {}
+  std::unique_ptr<db> db_;
+};
+
+// Split a case id "VMT-2026-001" into its year and sequence; nullopt when it is not one.
+std::optional<std::pair<int, int>> parse_case_id(const std::string& id, const std::string& prefix);
+
+}  // namespace vmt::store

@@ -1,0 +1,86 @@
+// tmpl.cpp: ctemplate adapter (see tmpl.h).
+#include "tmpl/tmpl.h"
+
+#include <ctemplate/template.h>
+#include <ctemplate/template_cache.h>
+#include <ctemplate/template_emitter.h>
+#include <ctemplate/template_modifiers.h>
+
+#include <mutex>
+
+#include "core/fs.h"
+
+namespace vmt::tmpl {
+
+dictionary::dictionary() : dict_(new ctemplate::TemplateDictionary("vmt")), owned_(true) {}
+dictionary::dictionary(ctemplate::TemplateDictionary* borrowed) : dict_(borrowed), owned_(false) {}
+dictionary::~dictionary() {
+  children_.clear();
+  if (owned_) delete dict_;
+}
+
+dictionary& dictionary::set(const std::string& name, const std::string& value) {
+  dict_->SetValue(name, value);
+  return *this;
+}
+dictionary& dictionary::show(const std::string& section) {
+  dict_->ShowSection(section);
+  return *this;
+}
+dictionary& dictionary::add(const std::string& section) {
+  children_.push_back(std::unique_ptr<dictionary>(new dictionary(dict_->AddSectionDictionary(section))));
+  return *children_.back();
+}
+
+engine::engine(std::vector<std::string> roots)
+    : roots_(std::move(roots)), cache_(std::make_unique<ctemplate::TemplateCache>()) {}
+engine::~engine() = default;
+
+std::string engine::find(const std::string& name) const {
+  for (const auto& r : roots_) {
+    auto p = fs::join(r, name);
+    if (fs::exists(p)) return p;
+  }
+  return {};
+}
+
+result<std::string> engine::render(const std::string& name, const dictionary& values) const {
+  auto path = find(name);
+  if (path.empty()) {
+    std::string where;
+    for (const auto& r : roots_) where += (where.empty() ? "" : ", ") + r;
+    return make_error(failure::config, name, "template not found in " + where,
+                      "restore it from the shipped templates/ folder");
+  }
+  std::string out;
+  // ctemplate keeps whitespace only with DO_NOT_STRIP; our layouts depend on it.
+  if (!cache_->ExpandWithData(path, ctemplate::DO_NOT_STRIP, &values.raw(), nullptr, &out))
+    return make_error(failure::config, path, "template does not parse",
+                      "check {{ }} markers and that every {{#SECTION}} is closed");
+  return out;
+}
+
+namespace {
+class fn_modifier : public ctemplate::TemplateModifier {
+ public:
+  explicit fn_modifier(modifier_fn fn) : fn_(fn) {}
+  void Modify(const char* in, size_t inlen, const ctemplate::PerExpandData*, ctemplate::ExpandEmitter* out,
+              const std::string& arg) const override {
+    // ctemplate passes the argument with its leading '=' (x-wrap=70); strip it.
+    std::string a = !arg.empty() && arg[0] == '=' ? arg.substr(1) : arg;
+    out->Emit(fn_(std::string(in, inlen), a));
+  }
+
+ private:
+  modifier_fn fn_;
+};
+std::mutex modifier_mutex;
+}  // namespace
+
+void register_modifier(const std::string& name, modifier_fn fn) {
+  std::lock_guard lock(modifier_mutex);
+  // ctemplate keeps the pointer for the life of the process.
+  ctemplate::AddModifier(name.c_str(), new fn_modifier(fn));
+}
+
+}  // namespace vmt::tmpl

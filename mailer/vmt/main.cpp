@@ -1,0 +1,2 @@
+// vmt: placeholder main until the CLI lands.
+int main() { return 0; }
