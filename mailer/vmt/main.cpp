@@ -1,2 +1,53 @@
-// vmt: placeholder main until the CLI lands.
-int main() { return 0; }
+// vmt: the coordinators' command line. Each verb is one step of the VMT process (see
+// docs/usage.md); this file only wires the verb groups and maps the outcome to an exit code.
+//
+// EXIT STATUS: sysexits(3) through core/status.h: 0 done, 64 usage, 65 bad input data, 66 missing
+// input, 69 refused, 75 try again later, 77 permission, 78 configuration.
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <optional>
+#include <exception>
+
+#include "cli.h"
+#include "core/log.h"
+
+namespace vmt::cli {
+// Set by the verb that ran (see on_run).
+extern std::optional<status> last_status;
+}  // namespace vmt::cli
+
+int main(int argc, char** argv) {
+  using namespace vmt;
+  log::init("vmt", log::settings{"stderr", "", "warn"});
+  CLI::App app{"vmt: run a security team's vulnerability management by mail"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", VMT_VERSION);
+  cli::context ctx;
+  app.add_option("-c,--config", ctx.config_option, "configuration file (default: $VMT_CONFIG, ./vmt.yaml)");
+  app.add_option("--as", ctx.actor, "who is acting, for the ledger (default: the first coordinator)");
+
+  cli::register_case_commands(app, ctx);
+  cli::register_process_commands(app, ctx);
+  cli::register_advisory_commands(app, ctx);
+  cli::register_outbox_commands(app, ctx);
+  cli::register_workflow_commands(app, ctx);
+  cli::register_tracker_commands(app, ctx);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : exit_code(failure::usage);
+  }
+  try {
+    if (!cli::last_status) return 0;
+    if (*cli::last_status) return 0;
+    const auto& err = cli::last_status->err();
+    std::fprintf(stderr, "vmt: %s\n", err.message().c_str());
+    return exit_code(err.kind);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "vmt: internal error: %s\n", e.what());
+    return exit_code(failure::software);
+  }
+}

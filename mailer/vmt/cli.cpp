@@ -1,0 +1,47 @@
+// cli.cpp: shared plumbing of the vmt verbs (see cli.h).
+#include "cli.h"
+
+#include <iostream>
+
+namespace vmt::cli {
+
+std::optional<status> last_status;
+
+result<const config::config*> context::cfg() {
+  if (!cfg_) {
+    VMT_TRY(c, config::load(config::locate(config_option)));
+    cfg_ = std::make_unique<config::config>(std::move(c));
+  }
+  return static_cast<const config::config*>(cfg_.get());
+}
+
+result<store::store*> context::db() {
+  if (!store_) {
+    VMT_TRY(c, cfg());
+    VMT_TRY(s, store::store::open(c->path(c->store.path), c->store.busy_timeout_ms));
+    store_ = std::move(s);
+  }
+  return store_.get();
+}
+
+std::string context::who() {
+  if (!actor.empty()) return actor;
+  auto c = cfg();
+  if (c && (*c)->coordinator()) return (*c)->coordinator()->email;
+  return "coordinator";
+}
+
+void on_run(CLI::App* cmd, action body) {
+  cmd->callback([body = std::move(body)] {
+    try {
+      last_status = body();
+    } catch (const std::exception& e) {
+      last_status = make_error(failure::software, "vmt", std::string("internal error: ") + e.what(),
+                               "please report this bug");
+    }
+  });
+}
+
+void print_json(const nlohmann::json& j) { std::cout << j.dump(2) << "\n"; }
+
+}  // namespace vmt::cli
