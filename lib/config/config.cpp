@@ -31,6 +31,13 @@ struct field_error {
   std::string fix;
 };
 
+// The child `key` of a mapping, or an undefined node: yaml-cpp throws when indexing a missing
+// child of a const node, and we want "absent" to read as "use the default".
+YAML::Node at(const YAML::Node& n, const char* key) {
+  if (!n.IsDefined() || !n.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
+  return n[key];
+}
+
 class reader {
  public:
   explicit reader(std::string file) : file_(std::move(file)) {}
@@ -109,23 +116,23 @@ class reader {
       fail(n, field, "expected a mapping with name, email and key");
     }
     known(n, field, {"name", "email", "key"});
-    str(n["name"], field + ".name", p.name);
-    str(n["email"], field + ".email", p.email);
-    str(n["key"], field + ".key", p.key);
-    check_email(n["email"], field + ".email", p.email);
-    check_fpr(n["key"], field + ".key", p.key);
+    str(at(n, "name"), field + ".name", p.name);
+    str(at(n, "email"), field + ".email", p.email);
+    str(at(n, "key"), field + ".key", p.key);
+    check_email(at(n, "email"), field + ".email", p.email);
+    check_fpr(at(n, "key"), field + ".key", p.key);
   }
 
   void recipient_(const YAML::Node& n, const std::string& field, recipient& r, bool encrypt_default) const {
     known(n, field, {"name", "email", "key", "encrypt"});
     r.encrypt = encrypt_default;
-    str(n["name"], field + ".name", r.name);
-    str(n["email"], field + ".email", r.email);
-    str(n["key"], field + ".key", r.key);
-    boolean(n["encrypt"], field + ".encrypt", r.encrypt);
+    str(at(n, "name"), field + ".name", r.name);
+    str(at(n, "email"), field + ".email", r.email);
+    str(at(n, "key"), field + ".key", r.key);
+    boolean(at(n, "encrypt"), field + ".encrypt", r.encrypt);
     if (r.email.empty()) fail(n, field + ".email", "missing", "give the recipient's address");
-    check_email(n["email"], field + ".email", r.email);
-    check_fpr(n["key"], field + ".key", r.key);
+    check_email(at(n, "email"), field + ".email", r.email);
+    check_fpr(at(n, "key"), field + ".key", r.key);
     if (r.encrypt && r.key.empty())
       fail(n, field + ".key", "missing: mail to " + r.email + " is encrypted",
            "give the fingerprint of the recipient's OpenPGP key");
@@ -163,26 +170,26 @@ void read_projects(const reader& r, const YAML::Node& n, std::vector<project>& o
     r.known(pn, f, {"name", "display", "subject_tags", "addresses", "keywords", "security_team",
                     "liaison", "ptl", "branches", "git_repo"});
     project p;
-    r.str(pn["name"], f + ".name", p.name);
+    r.str(at(pn, "name"), f + ".name", p.name);
     if (p.name.empty()) r.fail(pn, f + ".name", "missing", "give the project's tracker name, e.g. nova");
-    if (p.name == "unknown") r.fail(pn["name"], f + ".name", "'unknown' is reserved for unrouted reports");
-    if (!seen.insert(p.name).second) r.fail(pn["name"], f + ".name", "project '" + p.name + "' is listed twice");
+    if (p.name == "unknown") r.fail(at(pn, "name"), f + ".name", "'unknown' is reserved for unrouted reports");
+    if (!seen.insert(p.name).second) r.fail(at(pn, "name"), f + ".name", "project '" + p.name + "' is listed twice");
     f = "projects." + p.name;
-    r.str(pn["display"], f + ".display", p.display);
+    r.str(at(pn, "display"), f + ".display", p.display);
     if (p.display.empty()) {
       p.display = p.name;
       p.display[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(p.display[0])));
     }
-    r.strings(pn["subject_tags"], f + ".subject_tags", p.subject_tags);
+    r.strings(at(pn, "subject_tags"), f + ".subject_tags", p.subject_tags);
     if (p.subject_tags.empty()) p.subject_tags = {"[" + p.name + "]"};
-    r.strings(pn["addresses"], f + ".addresses", p.addresses);
-    r.strings(pn["keywords"], f + ".keywords", p.keywords);
-    r.str(pn["security_team"], f + ".security_team", p.security_team);
+    r.strings(at(pn, "addresses"), f + ".addresses", p.addresses);
+    r.strings(at(pn, "keywords"), f + ".keywords", p.keywords);
+    r.str(at(pn, "security_team"), f + ".security_team", p.security_team);
     if (p.security_team.empty()) p.security_team = p.name + "-coresec";
-    r.person_(pn["liaison"], f + ".liaison", p.liaison);
-    r.person_(pn["ptl"], f + ".ptl", p.ptl);
-    r.str(pn["git_repo"], f + ".git_repo", p.git_repo);
-    const auto& bn = pn["branches"];
+    r.person_(at(pn, "liaison"), f + ".liaison", p.liaison);
+    r.person_(at(pn, "ptl"), f + ".ptl", p.ptl);
+    r.str(at(pn, "git_repo"), f + ".git_repo", p.git_repo);
+    const auto& bn = at(pn, "branches");
     if (bn.IsDefined() && !bn.IsNull()) {
       if (!bn.IsSequence()) r.fail(bn, f + ".branches", "expected a list of branches");
       for (std::size_t j = 0; j < bn.size(); ++j) {
@@ -192,14 +199,14 @@ void read_projects(const reader& r, const YAML::Node& n, std::vector<project>& o
           b.name = bn[j].Scalar();
         } else {
           r.known(bn[j], bf, {"name", "git_ref", "status", "series"});
-          r.str(bn[j]["name"], bf + ".name", b.name);
-          r.str(bn[j]["git_ref"], bf + ".git_ref", b.git_ref);
-          r.str(bn[j]["status"], bf + ".status", b.status);
-          r.str(bn[j]["series"], bf + ".series", b.series);
+          r.str(at(bn[j], "name"), bf + ".name", b.name);
+          r.str(at(bn[j], "git_ref"), bf + ".git_ref", b.git_ref);
+          r.str(at(bn[j], "status"), bf + ".status", b.status);
+          r.str(at(bn[j], "series"), bf + ".series", b.series);
         }
         if (b.name.empty()) r.fail(bn[j], bf + ".name", "missing");
         if (b.status != "maintained" && b.status != "unmaintained" && b.status != "eol")
-          r.fail(bn[j]["status"], bf + ".status", "unknown status '" + b.status + "'",
+          r.fail(at(bn[j], "status"), bf + ".status", "unknown status '" + b.status + "'",
                  "use maintained, unmaintained or eol");
         if (b.git_ref.empty()) {
           if (b.name == "master" || b.name == "main") b.git_ref = b.name;
@@ -231,22 +238,24 @@ config parse(const std::string& file, const YAML::Node& root) {
                      "transport", "embargo", "disclosure", "stakeholders", "linux_distros", "announce",
                      "advisories", "limits", "log"});
 
-  const auto& t = root["team"];
-  r.known(t, "team", {"name", "vendor", "address", "case_prefix", "advisory_prefix", "note_prefix",
+  const auto& t = at(root, "team");
+  r.known(t, "team", {"name", "vendor", "address", "key", "case_prefix", "advisory_prefix", "note_prefix",
                       "advisory_url", "site_url", "coordinators", "notify"});
-  r.str(t["name"], "team.name", c.team.name);
-  r.str(t["vendor"], "team.vendor", c.team.vendor);
-  r.str(t["address"], "team.address", c.team.address);
-  r.check_email(t["address"], "team.address", c.team.address);
+  r.str(at(t, "name"), "team.name", c.team.name);
+  r.str(at(t, "vendor"), "team.vendor", c.team.vendor);
+  r.str(at(t, "address"), "team.address", c.team.address);
+  r.check_email(at(t, "address"), "team.address", c.team.address);
   if (c.team.address.empty()) r.fail(t, "team.address", "missing", "give the address reporters mail, e.g. security@example.org");
-  r.str(t["case_prefix"], "team.case_prefix", c.team.case_prefix);
+  r.str(at(t, "key"), "team.key", c.team.key);
+  r.check_fpr(at(t, "key"), "team.key", c.team.key);
+  r.str(at(t, "case_prefix"), "team.case_prefix", c.team.case_prefix);
   if (c.team.case_prefix.empty() || c.team.case_prefix.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ") != std::string::npos)
-    r.fail(t["case_prefix"], "team.case_prefix", "must be upper-case letters", "e.g. VMT");
-  r.str(t["advisory_prefix"], "team.advisory_prefix", c.team.advisory_prefix);
-  r.str(t["note_prefix"], "team.note_prefix", c.team.note_prefix);
-  r.str(t["advisory_url"], "team.advisory_url", c.team.advisory_url);
-  r.str(t["site_url"], "team.site_url", c.team.site_url);
-  const auto& co = t["coordinators"];
+    r.fail(at(t, "case_prefix"), "team.case_prefix", "must be upper-case letters", "e.g. VMT");
+  r.str(at(t, "advisory_prefix"), "team.advisory_prefix", c.team.advisory_prefix);
+  r.str(at(t, "note_prefix"), "team.note_prefix", c.team.note_prefix);
+  r.str(at(t, "advisory_url"), "team.advisory_url", c.team.advisory_url);
+  r.str(at(t, "site_url"), "team.site_url", c.team.site_url);
+  const auto& co = at(t, "coordinators");
   if (co.IsDefined() && !co.IsNull()) {
     if (!co.IsSequence()) r.fail(co, "team.coordinators", "expected a list of people (name, email, key)");
     for (std::size_t i = 0; i < co.size(); ++i) {
@@ -255,69 +264,69 @@ config parse(const std::string& file, const YAML::Node& root) {
       c.team.coordinators.push_back(p);
     }
   }
-  r.strings(t["notify"], "team.notify", c.team.notify);
+  r.strings(at(t, "notify"), "team.notify", c.team.notify);
   if (c.team.notify.empty())
     for (const auto& p : c.team.coordinators) c.team.notify.push_back(p.email);
 
-  read_projects(r, root["projects"], c.projects);
-  r.str(root["gnupg_home"], "gnupg_home", c.gnupg_home);
-  r.str(root["templates"], "templates", c.templates);
-  r.str(root["spool"], "spool", c.spool);
-  r.str(root["outbox"], "outbox", c.outbox);
-  r.str(root["advisories"], "advisories", c.advisories);
+  read_projects(r, at(root, "projects"), c.projects);
+  r.str(at(root, "gnupg_home"), "gnupg_home", c.gnupg_home);
+  r.str(at(root, "templates"), "templates", c.templates);
+  r.str(at(root, "spool"), "spool", c.spool);
+  r.str(at(root, "outbox"), "outbox", c.outbox);
+  r.str(at(root, "advisories"), "advisories", c.advisories);
 
-  const auto& s = root["store"];
+  const auto& s = at(root, "store");
   r.known(s, "store", {"path", "busy_timeout_ms"});
-  r.str(s["path"], "store.path", c.store.path);
-  r.integer(s["busy_timeout_ms"], "store.busy_timeout_ms", c.store.busy_timeout_ms, 0, 600000);
+  r.str(at(s, "path"), "store.path", c.store.path);
+  r.integer(at(s, "busy_timeout_ms"), "store.busy_timeout_ms", c.store.busy_timeout_ms, 0, 600000);
 
-  const auto& tr = root["tracker"];
+  const auto& tr = at(root, "tracker");
   r.known(tr, "tracker", {"kind", "local_path", "ossa_project", "api_root", "web_root", "token_file",
                           "consumer", "timeout_s", "dry_run"});
-  r.str(tr["kind"], "tracker.kind", c.tracker.kind);
+  r.str(at(tr, "kind"), "tracker.kind", c.tracker.kind);
   if (c.tracker.kind != "local" && c.tracker.kind != "launchpad" && c.tracker.kind != "storyboard")
-    r.fail(tr["kind"], "tracker.kind", "unknown tracker '" + c.tracker.kind + "'", "use local, launchpad or storyboard");
-  r.str(tr["local_path"], "tracker.local_path", c.tracker.local_path);
-  r.str(tr["ossa_project"], "tracker.ossa_project", c.tracker.ossa_project);
-  r.str(tr["api_root"], "tracker.api_root", c.tracker.api_root);
-  r.str(tr["web_root"], "tracker.web_root", c.tracker.web_root);
-  r.str(tr["token_file"], "tracker.token_file", c.tracker.token_file);
-  r.str(tr["consumer"], "tracker.consumer", c.tracker.consumer);
-  r.integer(tr["timeout_s"], "tracker.timeout_s", c.tracker.timeout_s, 1, 600);
-  r.boolean(tr["dry_run"], "tracker.dry_run", c.tracker.dry_run);
+    r.fail(at(tr, "kind"), "tracker.kind", "unknown tracker '" + c.tracker.kind + "'", "use local, launchpad or storyboard");
+  r.str(at(tr, "local_path"), "tracker.local_path", c.tracker.local_path);
+  r.str(at(tr, "ossa_project"), "tracker.ossa_project", c.tracker.ossa_project);
+  r.str(at(tr, "api_root"), "tracker.api_root", c.tracker.api_root);
+  r.str(at(tr, "web_root"), "tracker.web_root", c.tracker.web_root);
+  r.str(at(tr, "token_file"), "tracker.token_file", c.tracker.token_file);
+  r.str(at(tr, "consumer"), "tracker.consumer", c.tracker.consumer);
+  r.integer(at(tr, "timeout_s"), "tracker.timeout_s", c.tracker.timeout_s, 1, 600);
+  r.boolean(at(tr, "dry_run"), "tracker.dry_run", c.tracker.dry_run);
 
-  const auto& tp = root["transport"];
+  const auto& tp = at(root, "transport");
   r.known(tp, "transport", {"kind", "sendmail", "smtp_url", "smtp_user", "smtp_password_file",
                             "smtp_starttls", "smtp_ca_file", "sent_maildir"});
-  r.str(tp["kind"], "transport.kind", c.transport.kind);
+  r.str(at(tp, "kind"), "transport.kind", c.transport.kind);
   if (c.transport.kind != "maildir" && c.transport.kind != "sendmail" && c.transport.kind != "smtp")
-    r.fail(tp["kind"], "transport.kind", "unknown transport '" + c.transport.kind + "'", "use maildir, sendmail or smtp");
-  r.str(tp["sendmail"], "transport.sendmail", c.transport.sendmail);
-  r.str(tp["smtp_url"], "transport.smtp_url", c.transport.smtp_url);
-  r.str(tp["smtp_user"], "transport.smtp_user", c.transport.smtp_user);
-  r.str(tp["smtp_password_file"], "transport.smtp_password_file", c.transport.smtp_password_file);
-  r.boolean(tp["smtp_starttls"], "transport.smtp_starttls", c.transport.smtp_starttls);
-  r.str(tp["smtp_ca_file"], "transport.smtp_ca_file", c.transport.smtp_ca_file);
-  r.str(tp["sent_maildir"], "transport.sent_maildir", c.transport.sent_maildir);
+    r.fail(at(tp, "kind"), "transport.kind", "unknown transport '" + c.transport.kind + "'", "use maildir, sendmail or smtp");
+  r.str(at(tp, "sendmail"), "transport.sendmail", c.transport.sendmail);
+  r.str(at(tp, "smtp_url"), "transport.smtp_url", c.transport.smtp_url);
+  r.str(at(tp, "smtp_user"), "transport.smtp_user", c.transport.smtp_user);
+  r.str(at(tp, "smtp_password_file"), "transport.smtp_password_file", c.transport.smtp_password_file);
+  r.boolean(at(tp, "smtp_starttls"), "transport.smtp_starttls", c.transport.smtp_starttls);
+  r.str(at(tp, "smtp_ca_file"), "transport.smtp_ca_file", c.transport.smtp_ca_file);
+  r.str(at(tp, "sent_maildir"), "transport.sent_maildir", c.transport.sent_maildir);
   if (c.transport.kind == "smtp" && c.transport.smtp_url.empty())
     r.fail(tp, "transport.smtp_url", "missing for transport smtp", "e.g. smtp://mail.example.org:587");
 
-  const auto& e = root["embargo"];
+  const auto& e = at(root, "embargo");
   r.known(e, "embargo", {"days", "warn_days", "stuck_days"});
-  r.integer(e["days"], "embargo.days", c.embargo.days, 1, 365);
-  r.integer(e["warn_days"], "embargo.warn_days", c.embargo.warn_days, 0, 365);
-  r.integer(e["stuck_days"], "embargo.stuck_days", c.embargo.stuck_days, 1, 365);
+  r.integer(at(e, "days"), "embargo.days", c.embargo.days, 1, 365);
+  r.integer(at(e, "warn_days"), "embargo.warn_days", c.embargo.warn_days, 0, 365);
+  r.integer(at(e, "stuck_days"), "embargo.stuck_days", c.embargo.stuck_days, 1, 365);
 
-  const auto& d = root["disclosure"];
+  const auto& d = at(root, "disclosure");
   r.known(d, "disclosure", {"min_business_days", "max_business_days", "hour_utc", "weekdays",
                             "distros_max_days", "holidays"});
-  r.integer(d["min_business_days"], "disclosure.min_business_days", c.disclosure.min_business_days, 1, 60);
-  r.integer(d["max_business_days"], "disclosure.max_business_days", c.disclosure.max_business_days, 1, 60);
+  r.integer(at(d, "min_business_days"), "disclosure.min_business_days", c.disclosure.min_business_days, 1, 60);
+  r.integer(at(d, "max_business_days"), "disclosure.max_business_days", c.disclosure.max_business_days, 1, 60);
   if (c.disclosure.max_business_days < c.disclosure.min_business_days)
-    r.fail(d["max_business_days"], "disclosure.max_business_days", "smaller than min_business_days");
-  r.integer(d["hour_utc"], "disclosure.hour_utc", c.disclosure.hour_utc, 0, 23);
-  r.integer(d["distros_max_days"], "disclosure.distros_max_days", c.disclosure.distros_max_days, 1, 14);
-  if (const auto& wd = d["weekdays"]; wd.IsDefined() && !wd.IsNull()) {
+    r.fail(at(d, "max_business_days"), "disclosure.max_business_days", "smaller than min_business_days");
+  r.integer(at(d, "hour_utc"), "disclosure.hour_utc", c.disclosure.hour_utc, 0, 23);
+  r.integer(at(d, "distros_max_days"), "disclosure.distros_max_days", c.disclosure.distros_max_days, 1, 14);
+  if (const auto& wd = at(d, "weekdays"); wd.IsDefined() && !wd.IsNull()) {
     static const char* names[] = {"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"};
     std::vector<std::string> ws;
     r.strings(wd, "disclosure.weekdays", ws);
@@ -331,7 +340,7 @@ config parse(const std::string& file, const YAML::Node& root) {
       c.disclosure.weekdays.push_back(found);
     }
   }
-  if (const auto& hn = d["holidays"]; hn.IsDefined() && !hn.IsNull()) {
+  if (const auto& hn = at(d, "holidays"); hn.IsDefined() && !hn.IsNull()) {
     if (!hn.IsSequence()) r.fail(hn, "disclosure.holidays", "expected a list of {from, to, name}");
     for (std::size_t i = 0; i < hn.size(); ++i) {
       std::string f = "disclosure.holidays[" + std::to_string(i) + "]";
@@ -341,42 +350,42 @@ config parse(const std::string& file, const YAML::Node& root) {
         h.to = h.from;
       } else {
         r.known(hn[i], f, {"from", "to", "name", "date"});
-        r.date(hn[i]["date"], f + ".date", h.from);
-        if (h.from.empty()) r.date(hn[i]["from"], f + ".from", h.from);
-        r.date(hn[i]["to"], f + ".to", h.to);
-        r.str(hn[i]["name"], f + ".name", h.name);
+        r.date(at(hn[i], "date"), f + ".date", h.from);
+        if (h.from.empty()) r.date(at(hn[i], "from"), f + ".from", h.from);
+        r.date(at(hn[i], "to"), f + ".to", h.to);
+        r.str(at(hn[i], "name"), f + ".name", h.name);
         if (h.from.empty()) r.fail(hn[i], f + ".from", "missing", "write from: YYYY-MM-DD");
         if (h.to.empty()) h.to = h.from;
-        if (h.to < h.from) r.fail(hn[i]["to"], f + ".to", "ends before it starts");
+        if (h.to < h.from) r.fail(at(hn[i], "to"), f + ".to", "ends before it starts");
       }
       c.disclosure.holidays.push_back(h);
     }
   }
 
-  read_recipients(r, root["stakeholders"], "stakeholders", c.stakeholders, false);
-  if (const auto& ld = root["linux_distros"]; ld.IsDefined() && !ld.IsNull()) {
+  read_recipients(r, at(root, "stakeholders"), "stakeholders", c.stakeholders, false);
+  if (const auto& ld = at(root, "linux_distros"); ld.IsDefined() && !ld.IsNull()) {
     recipient x;
     r.recipient_(ld, "linux_distros", x, true);
-    if (!x.encrypt) r.fail(ld["encrypt"], "linux_distros.encrypt", "the linux-distros list must be encrypted to");
+    if (!x.encrypt) r.fail(at(ld, "encrypt"), "linux_distros.encrypt", "the linux-distros list must be encrypted to");
     c.linux_distros = x;
   }
-  read_recipients(r, root["announce"], "announce", c.announce, false);
+  read_recipients(r, at(root, "announce"), "announce", c.announce, false);
 
-  const auto& l = root["limits"];
+  const auto& l = at(root, "limits");
   r.known(l, "limits", {"max_message_bytes", "max_header_bytes", "max_line_bytes", "max_mime_depth", "max_mime_parts"});
-  r.size(l["max_message_bytes"], "limits.max_message_bytes", c.limits.max_message_bytes);
-  r.size(l["max_header_bytes"], "limits.max_header_bytes", c.limits.max_header_bytes);
-  r.size(l["max_line_bytes"], "limits.max_line_bytes", c.limits.max_line_bytes);
-  r.integer(l["max_mime_depth"], "limits.max_mime_depth", c.limits.max_mime_depth, 1, 256);
-  r.integer(l["max_mime_parts"], "limits.max_mime_parts", c.limits.max_mime_parts, 1, 100000);
+  r.size(at(l, "max_message_bytes"), "limits.max_message_bytes", c.limits.max_message_bytes);
+  r.size(at(l, "max_header_bytes"), "limits.max_header_bytes", c.limits.max_header_bytes);
+  r.size(at(l, "max_line_bytes"), "limits.max_line_bytes", c.limits.max_line_bytes);
+  r.integer(at(l, "max_mime_depth"), "limits.max_mime_depth", c.limits.max_mime_depth, 1, 256);
+  r.integer(at(l, "max_mime_parts"), "limits.max_mime_parts", c.limits.max_mime_parts, 1, 100000);
 
-  const auto& lg = root["log"];
+  const auto& lg = at(root, "log");
   r.known(lg, "log", {"sink", "file", "level"});
-  r.str(lg["sink"], "log.sink", c.log.sink);
-  r.str(lg["file"], "log.file", c.log.file);
-  r.str(lg["level"], "log.level", c.log.level);
+  r.str(at(lg, "sink"), "log.sink", c.log.sink);
+  r.str(at(lg, "file"), "log.file", c.log.file);
+  r.str(at(lg, "level"), "log.level", c.log.level);
   if (c.log.sink != "stderr" && c.log.sink != "file" && c.log.sink != "syslog")
-    r.fail(lg["sink"], "log.sink", "unknown sink '" + c.log.sink + "'", "use stderr, file or syslog");
+    r.fail(at(lg, "sink"), "log.sink", "unknown sink '" + c.log.sink + "'", "use stderr, file or syslog");
   if (c.log.sink == "file" && c.log.file.empty()) r.fail(lg, "log.file", "missing for sink file");
   return c;
 }

@@ -59,6 +59,7 @@ struct team_settings {
   std::string name = "Vulnerability Management Team";
   std::string vendor = "OpenStack";
   std::string address;             // the team's inbound address (security@...)
+  std::string key;                 // fingerprint of the team key: decrypts reports, signs automatic mail
   std::string case_prefix = "VMT"; // case ids: VMT-2026-001
   std::string advisory_prefix = "OSSA";
   std::string note_prefix = "OSSN";

@@ -95,7 +95,7 @@ struct analysis {
   std::string quarantine_reason;  // no-key, integrity, decrypt-failed, garbage, too-large
 };
 
-struct limits {
+struct input_limits {
   std::size_t max_message_bytes = 64u << 20;
   std::size_t max_header_bytes = 1u << 20;
   std::size_t max_line_bytes = 64u << 10;
@@ -105,7 +105,7 @@ struct limits {
 
 struct options {
   std::string gnupg_home;  // decrypts with every secret key held there
-  limits limits;
+  input_limits limits;
 };
 
 result<analysis> analyze(std::string_view raw, const options& opt);

@@ -69,7 +69,8 @@ std::string stmt::text(int col) const {
 }
 bool stmt::is_null(int col) const { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
 
-result<std::unique_ptr<db>> db::open(const std::string& path, int busy_timeout_ms) {
+result<std::unique_ptr<db>> db::open(const std::string& path, int busy_timeout_ms,
+                                     const std::vector<std::string>* schema) {
   // Create the file ourselves so that it is 0600 from the first byte.
   if (::access(path.c_str(), F_OK) != 0) {
     auto old = ::umask(077);
@@ -93,12 +94,12 @@ result<std::unique_ptr<db>> db::open(const std::string& path, int busy_timeout_m
   // must survive a power cut once the filter has said "delivered".
   VMT_TRY_STATUS(d->exec("PRAGMA journal_mode=WAL"));
   VMT_TRY_STATUS(d->exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"));
-  VMT_TRY_STATUS(d->migrate());
+  VMT_TRY_STATUS(d->migrate(schema ? *schema : migrations()));
   for (const char* suffix : {"-wal", "-shm"}) ::chmod((path + suffix).c_str(), 0600);
   return d;
 }
 
-result<std::unique_ptr<db>> db::open_memory() {
+result<std::unique_ptr<db>> db::open_memory(const std::vector<std::string>* schema) {
   sqlite3* h = nullptr;
   if (sqlite3_open(":memory:", &h) != SQLITE_OK) {
     sqlite3_close(h);
@@ -106,7 +107,7 @@ result<std::unique_ptr<db>> db::open_memory() {
   }
   std::unique_ptr<db> d(new db(h, ":memory:"));
   VMT_TRY_STATUS(d->exec("PRAGMA foreign_keys=ON;"));
-  VMT_TRY_STATUS(d->migrate());
+  VMT_TRY_STATUS(d->migrate(schema ? *schema : migrations()));
   return d;
 }
 
@@ -178,13 +179,17 @@ status db::transaction(const std::function<status()>& body) {
   return ok_v;
 }
 
-status db::migrate() {
+status db::migrate(const std::vector<std::string>& steps) {
   VMT_TRY_STATUS(exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"));
   return transaction([&]() -> status {
     VMT_TRY(q, prepare("SELECT value FROM meta WHERE key = 'schema_version'"));
     VMT_TRY(has, q.step());
     int version = has ? static_cast<int>(std::stoi(q.text(0))) : 0;
-    const auto& steps = migrations();
+    if (static_cast<std::size_t>(version) > steps.size())
+      return make_error(failure::config, path_,
+                        "written by a newer vmt (schema " + std::to_string(version) + ", this one knows " +
+                            std::to_string(steps.size()) + ")",
+                        "upgrade vmt, or restore a backup made with this version");
     for (std::size_t i = static_cast<std::size_t>(version); i < steps.size(); ++i)
       VMT_TRY_STATUS(exec(steps[i]));
     if (static_cast<std::size_t>(version) != steps.size()) {

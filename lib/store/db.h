@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/status.h"
 
@@ -58,10 +59,12 @@ class stmt {
 
 class db {
  public:
-  // Open (and create, mode 0600) the store at `path`; applies pending migrations.
-  static result<std::unique_ptr<db>> open(const std::string& path, int busy_timeout_ms);
-  // A private in-memory store (tests, fuzzers).
-  static result<std::unique_ptr<db>> open_memory();
+  // Open (and create, mode 0600) the database at `path`; applies the pending steps of `schema`
+  // (default: the store's own, see schema.h; the local tracker has its own).
+  static result<std::unique_ptr<db>> open(const std::string& path, int busy_timeout_ms,
+                                          const std::vector<std::string>* schema = nullptr);
+  // A private in-memory database (tests, fuzzers).
+  static result<std::unique_ptr<db>> open_memory(const std::vector<std::string>* schema = nullptr);
   ~db();
 
   result<stmt> prepare(std::string_view sql);
@@ -78,7 +81,7 @@ class db {
 
  private:
   db(sqlite3* h, std::string path) : h_(h), path_(std::move(path)) {}
-  status migrate();
+  status migrate(const std::vector<std::string>& steps);
   sqlite3* h_;
   std::string path_;
   int depth_ = 0;

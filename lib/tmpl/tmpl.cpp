@@ -60,6 +60,30 @@ result<std::string> engine::render(const std::string& name, const dictionary& va
   return out;
 }
 
+result<mail_text> render_mail(const engine& e, const std::string& name, const dictionary& values) {
+  VMT_TRY(text, e.render(name, values));
+  mail_text m;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    auto eol = text.find('\n', pos);
+    if (eol == std::string::npos) eol = text.size();
+    std::string line = text.substr(pos, eol - pos);
+    pos = eol + 1;
+    if (line.empty()) break;
+    if (line.rfind("Subject:", 0) == 0) {
+      auto v = line.substr(8);
+      m.subject = v.substr(std::min(v.find_first_not_of(' '), v.size()));
+    } else {
+      return make_error(failure::config, e.find(name), "unexpected header line '" + line + "'",
+                        "a mail template starts with 'Subject: ...' and a blank line");
+    }
+  }
+  if (m.subject.empty())
+    return make_error(failure::config, e.find(name), "no Subject line", "start the template with 'Subject: ...'");
+  m.body = pos < text.size() ? text.substr(pos) : std::string();
+  return m;
+}
+
 namespace {
 class fn_modifier : public ctemplate::TemplateModifier {
  public:

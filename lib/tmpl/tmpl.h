@@ -62,6 +62,14 @@ class engine {
   std::unique_ptr<ctemplate::TemplateCache> cache_;
 };
 
+// A mail rendered from a template whose first lines are headers ("Subject: ...") up to a blank line.
+struct mail_text {
+  std::string subject;
+  std::string body;
+};
+// Render a mail template; failure::config when its Subject line is missing.
+result<mail_text> render_mail(const engine& e, const std::string& name, const dictionary& values);
+
 // Register a custom modifier usable as {{VAR:x-NAME}} (names must start with "x-").
 // `fn(input, argument)` returns the output. Registered process-wide, before first use.
 using modifier_fn = std::string (*)(const std::string& input, const std::string& arg);

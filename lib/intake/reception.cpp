@@ -1,0 +1,594 @@
+// reception.cpp: filing a message as a case, a bug and an acknowledgement (see reception.h).
+#include "intake/reception.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+
+#include "core/clock.h"
+#include "core/hash.h"
+#include "crypto/compose.h"
+#include "crypto/keys.h"
+#include "transport/outbox.h"
+
+namespace vmt::intake {
+
+namespace {
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+std::string now_iso() { return clock::iso_time(clock::now()); }
+
+// The domain part of the team address, for Message-IDs we generate.
+std::string team_domain(const config::config& cfg) {
+  auto at = cfg.team.address.find('@');
+  return at == std::string::npos ? "vmt.invalid" : cfg.team.address.substr(at + 1);
+}
+
+// Find "[PREFIX-YYYY-NNN]" in a subject: the case tag that our acknowledgements carry.
+std::string case_tag(const std::string& subject, const std::string& prefix) {
+  auto pos = subject.find("[" + prefix + "-");
+  while (pos != std::string::npos) {
+    auto close = subject.find(']', pos);
+    if (close == std::string::npos) break;
+    auto id = subject.substr(pos + 1, close - pos - 1);
+    if (store::parse_case_id(id, prefix)) return id;
+    pos = subject.find("[" + prefix + "-", pos + 1);
+  }
+  return {};
+}
+
+std::string strip_angles(std::string s) {
+  auto b = s.find_first_not_of(" \t<");
+  auto e = s.find_last_not_of(" \t>");
+  return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+}
+
+// The case an incoming message follows up on, if any: a reply to one of our mails or to one of the
+// case's messages, the same Message-ID as a filed message (a resend), or the case tag in the subject.
+result<std::string> follow_up_case(reception& r, const analysis& a) {
+  std::vector<std::string> ids;
+  if (!a.in_reply_to.empty()) ids.push_back(strip_angles(a.in_reply_to));
+  for (auto it = a.references.rbegin(); it != a.references.rend(); ++it) ids.push_back(strip_angles(*it));
+  if (!a.message_id.empty()) ids.push_back(strip_angles(a.message_id));
+  for (const auto& id : ids) {
+    if (id.empty()) continue;
+    VMT_TRY(msgs, r.st.find_messages_by_message_id(id));
+    for (const auto& m : msgs)
+      if (!m.case_id.empty()) return m.case_id;
+    VMT_TRY(q, r.st.raw().prepare("SELECT case_id FROM outbox WHERE message_id = ?1 AND case_id IS NOT NULL"));
+    q.bind(1, id);
+    VMT_TRY(row, q.step());
+    if (row) return q.text(0);
+  }
+  auto tagged = case_tag(a.subject, r.cfg.team.case_prefix);
+  if (!tagged.empty()) {
+    VMT_TRY(c, r.st.find_case(tagged));
+    if (c) return tagged;
+  }
+  return std::string();
+}
+
+std::string case_title(const analysis& a, const std::string& received) {
+  std::string s = a.subject;
+  s.erase(std::remove_if(s.begin(), s.end(), [](char c) { return c == '\r' || c == '\n'; }), s.end());
+  auto b = s.find_first_not_of(" \t");
+  s = b == std::string::npos ? std::string() : s.substr(b);
+  // "..." is what protected-header clients put outside; "Encrypted Message" is Enigmail's.
+  if (s.empty() || s == "..." || s == "Encrypted Message" || s == "Encrypted message")
+    s = "Report received " + received.substr(0, 10);
+  if (s.size() > 200) s = s.substr(0, 197) + "...";
+  return s;
+}
+
+void describe_signature(const analysis& a, std::string& out) {
+  const auto& s = a.signature;
+  out = to_string(s.status);
+  if (!s.fingerprint.empty()) out += " by " + s.fingerprint;
+  if (s.status == sig_status::valid) out += s.matches_from ? ", matches From" : ", does NOT match From";
+}
+
+struct tracker_session {
+  reception& r;
+  std::unique_ptr<tracker::tracker> t;
+  result<tracker::tracker*> get() {
+    if (!t) {
+      auto o = r.open_tracker();
+      if (!o) return std::move(o).err();
+      t = std::move(o).value();
+    }
+    return t.get();
+  }
+};
+
+// Run one tracker step unless the store says it is done; record it as done afterwards.
+status step(reception& r, tracker_session& ts, const std::string& case_id, const std::string& op,
+            const std::function<result<std::string>(tracker::tracker&)>& body) {
+  VMT_TRY(done, r.st.tracker_op_done(case_id, op));
+  if (done) return ok_v;
+  VMT_TRY(t, ts.get());
+  auto res = body(*t);
+  if (!res) {
+    auto e = std::move(res).err();
+    spdlog::warn("case {}: tracker step {} failed: {}", case_id, op, e.message());
+    return e;
+  }
+  VMT_TRY_STATUS(r.st.mark_tracker_op(case_id, op, "done", *res, now_iso()));
+  r.after_step("tracker:" + op);
+  return ok_v;
+}
+
+status ledger(reception& r, const std::string& case_id, const std::string& kind, const std::string& summary,
+              std::vector<std::string> recipients = {}, std::vector<std::string> keys = {},
+              const std::string& message_id = {}) {
+  store::event_record e;
+  e.case_id = case_id;
+  e.at = now_iso();
+  e.kind = kind;
+  e.actor = r.actor;
+  e.summary = summary;
+  e.recipients = std::move(recipients);
+  e.keys = std::move(keys);
+  e.message_id = message_id;
+  return r.st.add_event(e);
+}
+
+// Queue the acknowledgement of a new case to the reporter (never quoting report text).
+status queue_ack(reception& r, const store::case_record& c, const store::message_record& first) {
+  if (c.reporter_email.empty()) {
+    return ledger(r, c.id, "ack-skipped", "no acknowledgement: the report has no usable From address");
+  }
+  std::string mid = c.id + ".ack." + first.dedupe_key.substr(0, 12) + "@" + team_domain(r.cfg);
+  VMT_TRY(q, r.st.raw().prepare("SELECT 1 FROM outbox WHERE message_id = ?1"));
+  q.bind(1, mid);
+  VMT_TRY(queued, q.step());
+  if (queued) return ok_v;
+
+  std::vector<std::string> encrypt_to;
+  if (!c.reporter_fingerprint.empty()) {
+    auto k = crypto::find_key(r.cfg.path(r.cfg.gnupg_home), c.reporter_fingerprint);
+    if (k && *k && (*k)->usable_for_encryption()) encrypt_to.push_back(c.reporter_fingerprint);
+  }
+  tmpl::dictionary d;
+  d.set("CASE_ID", c.id).set("VENDOR", r.cfg.team.vendor).set("TEAM_NAME", r.cfg.team.name);
+  d.set("TEAM_ADDRESS", r.cfg.team.address).set("RECEIVED", first.received_at.substr(0, 10));
+  d.set("EMBARGO_END", c.embargo_end).set("REPORTER_NAME", c.reporter_name);
+  d.set("REPORTER_KEY", encrypt_to.empty() ? "" : encrypt_to.front());
+  if (!c.reporter_name.empty()) d.show("HAS_NAME");
+  d.show(encrypt_to.empty() ? "NOT_ENCRYPTED" : "ENCRYPTED");
+  VMT_TRY(text, tmpl::render_mail(r.templates, "reception/ack.tpl", d));
+
+  outgoing_mail m;
+  m.message_id = mid;
+  m.from_name = r.cfg.team.vendor + " " + r.cfg.team.name;
+  m.from_email = r.cfg.team.address;
+  m.to_name = c.reporter_name;
+  m.to_email = c.reporter_email;
+  m.subject = text.subject;
+  m.body = text.body;
+  m.in_reply_to = first.message_id;
+  m.sign_with = r.cfg.team.key;
+  m.encrypt_to = encrypt_to;
+  VMT_TRY(bytes, r.compose(m));
+  transport::queued_mail qm;
+  qm.message_id = mid;
+  qm.case_id = c.id;
+  qm.kind = "ack";
+  qm.sender = r.cfg.team.address;
+  qm.recipients = {c.reporter_email};
+  qm.encrypted_to = encrypt_to;
+  VMT_TRY_STATUS(r.st.transaction([&]() -> status {
+    VMT_TRY(fresh, transport::enqueue(r.st, r.cfg, qm, bytes.first));
+    if (!fresh) return ok_v;
+    return ledger(r, c.id, "mail-queued",
+                  std::string("acknowledgement queued to the reporter") + (encrypt_to.empty() ? " (signed)" : " (encrypted)"),
+                  {c.reporter_email}, encrypt_to, mid);
+  }));
+  r.after_step("ack");
+  return ok_v;
+}
+
+// Tell the coordinators that a message was quarantined (no report text: reason, sender, size, hash).
+status queue_quarantine_notice(reception& r, const store::message_record& m, const std::string& reason) {
+  if (r.cfg.team.notify.empty()) return ok_v;
+  static const std::pair<const char*, const char*> reasons[] = {
+      {"no-key", "it is encrypted to a key the team's GnuPG home does not hold"},
+      {"integrity", "its ciphertext has no or a failed integrity check"},
+      {"decrypt-failed", "decryption failed"},
+      {"garbage", "it is not a readable mail message"},
+      {"too-large", "it is larger than limits.max_message_bytes"},
+  };
+  std::string reason_text = "see the log";
+  for (const auto& [k, v] : reasons)
+    if (reason == k) reason_text = v;
+  tmpl::dictionary d;
+  d.set("TEAM_ADDRESS", r.cfg.team.address).set("REASON", reason).set("REASON_TEXT", reason_text);
+  d.set("RECEIVED", m.received_at).set("FROM", m.from_addr.empty() ? "(none)" : m.from_addr);
+  d.set("SIZE", std::to_string(m.size)).set("SHA256", m.sha256).set("SPOOL", m.spool_path);
+  d.set("MESSAGE", std::to_string(m.row));
+  VMT_TRY(text, tmpl::render_mail(r.templates, "reception/quarantine-notice.tpl", d));
+  outgoing_mail o;
+  o.message_id = "quarantine." + m.dedupe_key.substr(0, 16) + "@" + team_domain(r.cfg);
+  o.from_name = "vmt-ingest";
+  o.from_email = r.cfg.team.address;
+  o.to_list = r.cfg.team.notify;
+  o.subject = text.subject;
+  o.body = text.body;
+  o.sign_with = r.cfg.team.key;
+  VMT_TRY(bytes, r.compose(o));
+  transport::queued_mail qm;
+  qm.message_id = o.message_id;
+  qm.kind = "quarantine-notice";
+  qm.sender = r.cfg.team.address;
+  qm.recipients = r.cfg.team.notify;
+  return r.st.transaction([&]() -> status {
+    VMT_TRY(fresh, transport::enqueue(r.st, r.cfg, qm, bytes.first));
+    (void)fresh;
+    return ok_v;
+  });
+}
+
+result<std::pair<std::string, std::string>> default_compose(const config::config& cfg, const outgoing_mail& m) {
+  crypto::outgoing o;
+  o.from = {m.from_name, m.from_email};
+  if (!m.to_email.empty()) o.to.push_back({m.to_name, m.to_email});
+  for (const auto& t : m.to_list) o.to.push_back({"", t});
+  o.subject = m.subject;
+  o.body = m.body;
+  o.message_id = m.message_id;
+  o.in_reply_to = m.in_reply_to;
+  o.sign_with = m.sign_with;
+  o.encrypt_to = m.encrypt_to;
+  VMT_TRY(c, crypto::compose(cfg.path(cfg.gnupg_home), o));
+  return std::make_pair(std::move(c.bytes), std::move(c.message_id));
+}
+
+}  // namespace
+
+const char* to_string(outcome o) {
+  switch (o) {
+    case outcome::new_case: return "new-case";
+    case outcome::follow_up: return "follow-up";
+    case outcome::duplicate: return "duplicate";
+    case outcome::quarantined: return "quarantined";
+  }
+  return "?";
+}
+
+std::unique_ptr<tmpl::engine> make_templates(const config::config& cfg) {
+  return std::make_unique<tmpl::engine>(
+      std::vector<std::string>{cfg.path(cfg.templates), config::data_dir() + "/templates"});
+}
+
+reception make_reception(const config::config& cfg, store::store& st, const tmpl::engine& templates) {
+  reception r{cfg, st, templates, nullptr, nullptr, nullptr};
+  r.open_tracker = [&cfg]() { return tracker::open(cfg); };
+  r.analyze = [&cfg](std::string_view raw) {
+    options o;
+    o.gnupg_home = cfg.path(cfg.gnupg_home);
+    o.limits.max_message_bytes = cfg.limits.max_message_bytes;
+    o.limits.max_header_bytes = cfg.limits.max_header_bytes;
+    o.limits.max_line_bytes = cfg.limits.max_line_bytes;
+    o.limits.max_depth = cfg.limits.max_mime_depth;
+    o.limits.max_parts = cfg.limits.max_mime_parts;
+    return analyze(raw, o);
+  };
+  r.compose = [&cfg](const outgoing_mail& m) { return default_compose(cfg, m); };
+  return r;
+}
+
+std::string route_project(const config::config& cfg, const analysis& a) {
+  auto subject = lower(a.subject);
+  for (const auto& p : cfg.projects)
+    for (const auto& tag : p.subject_tags)
+      if (!tag.empty() && subject.find(lower(tag)) != std::string::npos) return p.name;
+  std::vector<std::string> rcpts;
+  for (const auto& m : a.to) rcpts.push_back(lower(m.addr));
+  for (const auto& m : a.cc) rcpts.push_back(lower(m.addr));
+  for (const auto& p : cfg.projects)
+    for (const auto& addr : p.addresses)
+      if (std::find(rcpts.begin(), rcpts.end(), lower(addr)) != rcpts.end()) return p.name;
+  // Keywords: whole words of the subject first, then of the report text.
+  auto has_word = [](const std::string& text, const std::string& word) {
+    if (word.empty()) return false;
+    for (auto pos = text.find(word); pos != std::string::npos; pos = text.find(word, pos + 1)) {
+      bool left = pos == 0 || !std::isalnum(static_cast<unsigned char>(text[pos - 1]));
+      auto end = pos + word.size();
+      bool right = end >= text.size() || !std::isalnum(static_cast<unsigned char>(text[end]));
+      if (left && right) return true;
+    }
+    return false;
+  };
+  auto body = lower(a.body.substr(0, 64 * 1024));
+  for (const auto* text : {&subject, &body})
+    for (const auto& p : cfg.projects) {
+      if (has_word(*text, lower(p.name))) return p.name;
+      for (const auto& k : p.keywords)
+        if (has_word(*text, lower(k))) return p.name;
+    }
+  return "unknown";
+}
+
+status complete_case_reception(reception& r, const std::string& case_id) {
+  VMT_TRY(found, r.st.find_case(case_id));
+  if (!found) return make_error(failure::data, case_id, "no such case");
+  auto c = *found;
+  tracker_session ts{r, nullptr};
+  VMT_TRY(msgs, r.st.case_messages(case_id));
+  if (msgs.empty()) return make_error(failure::software, case_id, "case has no message");
+  const auto& first = msgs.front();
+  const auto* project = r.cfg.find_project(c.project);
+  const std::string tracker_project = c.project == "unknown" ? r.cfg.tracker.ossa_project : c.project;
+
+  // 1. The bug, private security, its description prefixed with the embargo reminder.
+  std::string reminder;
+  {
+    tmpl::dictionary d;
+    d.set("VENDOR", r.cfg.team.vendor).set("TEAM_NAME", r.cfg.team.name).set("NINETY_DAYS", c.embargo_end);
+    VMT_TRY(text, r.templates.render("reception/embargo-reminder.tpl", d));
+    reminder = text;
+    while (!reminder.empty() && reminder.back() == '\n') reminder.pop_back();
+  }
+  VMT_TRY_STATUS(step(r, ts, case_id, "create", [&](tracker::tracker& t) -> result<std::string> {
+    VMT_TRY(existing, t.find_bug_for_case(case_id, tracker_project));
+    tracker::bug_ref ref;
+    if (existing) {
+      ref = *existing;
+    } else {
+      VMT_TRY(atts, r.st.message_attachments(first.row));
+      tmpl::dictionary d;
+      d.set("REMINDER", reminder).set("REPORT", first.body.empty() ? "(no text)" : first.body);
+      d.set("RECEIVED", first.received_at).set("CASE_ID", case_id);
+      d.set("REPORTER", c.reporter_email.empty() ? "an unknown sender" : c.reporter_email);
+      d.set("ENCRYPTION", c.encrypted ? "the report was encrypted to the team key" : "the report was NOT encrypted");
+      std::string sig = c.sig_status + (c.sig_fingerprint.empty() ? "" : " by " + c.sig_fingerprint);
+      if (c.sig_status == "valid") sig += c.sig_matches_from ? ", matches From" : ", does NOT match From";
+      d.set("SIGNATURE", sig);
+      if (!atts.empty()) {
+        std::string names;
+        for (const auto& a : atts) names += (names.empty() ? "" : ", ") + (a.filename.empty() ? "(unnamed)" : a.filename);
+        d.add("ATTACHMENTS").set("NAMES", names);
+      }
+      VMT_TRY(desc, r.templates.render("reception/bug-description.tpl", d));
+      if (desc.size() > 50000) desc = desc.substr(0, 49000) + "\n[... truncated; the full report is in case " + case_id + "]\n";
+      tracker::new_bug b;
+      b.case_id = case_id;
+      b.project = tracker_project;
+      b.title = c.title;
+      b.description = desc;
+      b.information_type = c.is_private ? "Private Security" : "Public Security";
+      VMT_TRY(created, t.create_bug(b));
+      ref = created;
+    }
+    auto cur = r.st.find_case(case_id);
+    if (!cur || !*cur) return make_error(failure::software, case_id, "case vanished");
+    auto upd = **cur;
+    upd.tracker_kind = t.kind();
+    upd.tracker_bug = ref.id;
+    upd.tracker_url = ref.url;
+    upd.updated_at = now_iso();
+    VMT_TRY_STATUS(r.st.update_case(upd));
+    c = upd;
+    VMT_TRY_STATUS(ledger(r, case_id, "tracker",
+                          "private security bug " + ref.id + " opened in the " + t.kind() + " tracker"));
+    return ref.id;
+  }));
+  VMT_TRY(refreshed, r.st.find_case(case_id));
+  c = *refreshed;
+  const std::string bug = c.tracker_bug;
+
+  // The reminder went in with the description; record the exact text so that disclosure can
+  // remove exactly it later, even if the template changes meanwhile.
+  VMT_TRY_STATUS(step(r, ts, case_id, "reminder", [&](tracker::tracker&) -> result<std::string> { return reminder; }));
+
+  // 2. The ossa task, Incomplete.
+  VMT_TRY_STATUS(step(r, ts, case_id, "ossa-task", [&](tracker::tracker& t) -> result<std::string> {
+    VMT_TRY_STATUS(t.ensure_task(bug, r.cfg.tracker.ossa_project, "Incomplete"));
+    VMT_TRY_STATUS(ledger(r, case_id, "status", r.cfg.tracker.ossa_project + " task added in state Incomplete"));
+    return std::string("Incomplete");
+  }));
+
+  // 3. The project's core security review team: the first people told, so recorded in the ledger.
+  if (project && !project->security_team.empty()) {
+    VMT_TRY_STATUS(step(r, ts, case_id, "subscribe:" + project->security_team,
+                        [&](tracker::tracker& t) -> result<std::string> {
+                          VMT_TRY_STATUS(t.subscribe(bug, project->security_team));
+                          VMT_TRY_STATUS(ledger(r, case_id, "disclosed",
+                                                "core security review team subscribed to the private bug",
+                                                {project->security_team}));
+                          return project->security_team;
+                        }));
+  }
+
+  // 4. The reception comment.
+  VMT_TRY_STATUS(step(r, ts, case_id, "comment:reception", [&](tracker::tracker& t) -> result<std::string> {
+    tmpl::dictionary d;
+    VMT_TRY(text, r.templates.render("reception/incomplete.tpl", d));
+    VMT_TRY_STATUS(t.comment(bug, "reception", text));
+    return std::string("posted");
+  }));
+
+  // 5. The report's attachments (a proof of concept, logs) belong on the private bug too.
+  VMT_TRY(atts, r.st.message_attachments(first.row));
+  for (const auto& a : atts) {
+    VMT_TRY_STATUS(step(r, ts, case_id, "attach:" + hash::sha256_hex(a.data).substr(0, 16),
+                        [&](tracker::tracker& t) -> result<std::string> {
+                          auto name = a.filename.empty() ? "attachment-" + std::to_string(a.id) : a.filename;
+                          std::replace(name.begin(), name.end(), '/', '_');
+                          VMT_TRY_STATUS(t.attach(bug, name, a.data, false, "Attachment of the original report."));
+                          return name;
+                        }));
+  }
+  return ok_v;
+}
+
+result<receipt> receive(reception& r, const spooled& msg) {
+  receipt out;
+  const std::string key = msg.truncated ? msg.sha256 : dedupe_key(msg.data);
+  out.dedupe_key = key;
+  // Two copies of one message delivered at once: the second waits here, then sees it done.
+  VMT_TRY(guard, lock::acquire(r.cfg.path(r.cfg.spool), "msg-" + key.substr(0, 32),
+                               std::max(r.cfg.store.busy_timeout_ms, 1000)));
+
+  VMT_TRY(existing, r.st.find_message_by_key(key));
+  if (existing && (existing->state == "done" || existing->state == "quarantined")) {
+    out.what = outcome::duplicate;
+    out.case_id = existing->case_id;
+    spdlog::info("message {} already {}; nothing to do", key.substr(0, 12), existing->state);
+    return out;
+  }
+
+  store::message_record m;
+  bool is_new_case = false;
+  if (existing) {
+    m = *existing;  // a previous delivery filed it and stopped (crash, outage): finish its work
+    VMT_TRY(first, r.st.case_messages(m.case_id));
+    is_new_case = !first.empty() && first.front().row == m.row;
+  } else {
+    analysis a;
+    if (msg.truncated) {
+      a.readable = false;
+      a.quarantine_reason = "too-large";
+    } else {
+      VMT_TRY(an, r.analyze(msg.data));
+      a = std::move(an);
+    }
+    const auto received = now_iso();
+    m.dedupe_key = key;
+    m.sha256 = msg.sha256;
+    m.message_id = strip_angles(a.message_id);
+    m.received_at = received;
+    m.spool_path = msg.path;
+    m.size = static_cast<std::int64_t>(msg.size);
+    if (const auto* from = a.from.single()) {
+      m.from_addr = from->addr;
+      m.from_name = from->name;
+    } else if (!a.from.mailboxes.empty()) {
+      m.from_addr = a.from.mailboxes.front().addr;
+    }
+    m.subject = a.subject;
+    m.encrypted = a.encrypted;
+    m.mixed = a.mixed;
+    m.sig_status = to_string(a.signature.status);
+    m.verdict = verdict_json(a);
+    m.body = a.body;
+    m.plain = a.plain;
+
+    if (!a.readable) {
+      m.state = "quarantined";
+      m.body.clear();
+      m.plain.clear();
+      VMT_TRY_STATUS(r.st.transaction([&]() -> status {
+        VMT_TRY(row, r.st.insert_message(m));
+        m.row = row;
+        return r.st.quarantine(row, a.quarantine_reason, "", received);
+      }));
+      r.after_step("store");
+      spdlog::warn("message {} quarantined: {}", key.substr(0, 12), a.quarantine_reason);
+      VMT_TRY_STATUS(queue_quarantine_notice(r, m, a.quarantine_reason));
+      out.what = outcome::quarantined;
+      out.reason = a.quarantine_reason;
+      return out;
+    }
+
+    VMT_TRY(followed, follow_up_case(r, a));
+    VMT_TRY_STATUS(r.st.transaction([&]() -> status {
+      if (!followed.empty()) {
+        m.case_id = followed;
+      } else {
+        auto today = clock::today();
+        int year = static_cast<int>(std::chrono::year_month_day{today}.year());
+        VMT_TRY(id, r.st.next_case_id(r.cfg.team.case_prefix, year));
+        auto seq = store::parse_case_id(id, r.cfg.team.case_prefix)->second;
+        store::case_record c;
+        c.id = id;
+        c.title = case_title(a, received);
+        c.project = route_project(r.cfg, a);
+        c.is_private = true;
+        c.embargo_end = clock::iso_date(today + std::chrono::days{r.cfg.embargo.days});
+        c.encrypted = a.encrypted;
+        c.sig_status = to_string(a.signature.status);
+        c.sig_fingerprint = a.signature.fingerprint;
+        c.sig_trust = a.signature.trust;
+        c.sig_matches_from = a.signature.matches_from;
+        if (const auto* from = a.from.single()) {
+          c.reporter_name = from->name;
+          c.reporter_email = from->addr;
+        }
+        // The reporter's key: the one that signed, when it is theirs; else one the team holds for them.
+        if (a.signature.status == sig_status::valid && a.signature.matches_from) {
+          c.reporter_fingerprint = a.signature.fingerprint;
+        } else if (!c.reporter_email.empty()) {
+          auto keys = crypto::keys_for_email(r.cfg.path(r.cfg.gnupg_home), c.reporter_email);
+          if (keys && !keys->empty() && keys->front().usable_for_encryption())
+            c.reporter_fingerprint = keys->front().fingerprint;
+        }
+        c.created_at = c.updated_at = received;
+        VMT_TRY_STATUS(r.st.insert_case(c, year, seq));
+        m.case_id = id;
+        is_new_case = true;
+      }
+      m.state = "filed";
+      VMT_TRY(row, r.st.insert_message(m));
+      m.row = row;
+      for (const auto& att : a.attachments) {
+        store::attachment_record ar;
+        ar.message = row;
+        ar.filename = att.filename;
+        ar.content_type = att.content_type;
+        ar.encrypted = att.encrypted;
+        ar.is_signed = att.is_signed;
+        ar.data = att.data;
+        VMT_TRY_STATUS(r.st.add_attachment(ar));
+      }
+      std::string sig;
+      describe_signature(a, sig);
+      std::string flags;
+      for (const auto& f : a.flags) flags += (flags.empty() ? "" : ", ") + f;
+      return ledger(r, m.case_id, is_new_case ? "received" : "follow-up",
+                    std::string(is_new_case ? "report received" : "follow-up received") + " from " +
+                        (m.from_addr.empty() ? "(no From)" : m.from_addr) + "; " +
+                        (a.encrypted ? "encrypted" : a.mixed ? "partly encrypted (mixed content)" : "not encrypted") +
+                        "; signature " + sig + (flags.empty() ? "" : "; flags: " + flags),
+                    {}, {}, m.message_id);
+    }));
+    r.after_step("store");
+    spdlog::info("message {} filed on case {}{}", key.substr(0, 12), m.case_id, is_new_case ? " (new)" : "");
+  }
+
+  // Tracker steps run for every message of the case until done: a follow-up arriving while the
+  // tracker was down completes the reception too.
+  VMT_TRY_STATUS(complete_case_reception(r, m.case_id));
+  if (is_new_case) {
+    VMT_TRY(c, r.st.find_case(m.case_id));
+    VMT_TRY_STATUS(queue_ack(r, *c, m));
+  } else {
+    // A follow-up from the reporter goes to the private bug, as all discussion should; other
+    // senders (stakeholders asking for access) stay on the case for a coordinator to decide.
+    VMT_TRY(c, r.st.find_case(m.case_id));
+    if (c && !m.from_addr.empty() && lower(m.from_addr) == lower(c->reporter_email) && !m.body.empty()) {
+      tracker_session ts{r, nullptr};
+      const std::string bug = c->tracker_bug;
+      VMT_TRY_STATUS(step(r, ts, m.case_id, "comment:msg:" + key.substr(0, 16),
+                          [&](tracker::tracker& t) -> result<std::string> {
+                            VMT_TRY_STATUS(t.comment(bug, "msg:" + key.substr(0, 16),
+                                                     "Follow-up from the reporter (" + m.received_at + "):\n\n" + m.body));
+                            return std::string("posted");
+                          }));
+    }
+  }
+  VMT_TRY_STATUS(r.st.transaction([&]() -> status {
+    m.state = "done";
+    return r.st.update_message(m);
+  }));
+  out.what = is_new_case ? outcome::new_case : outcome::follow_up;
+  out.case_id = m.case_id;
+  return out;
+}
+
+}  // namespace vmt::intake

@@ -1,0 +1,262 @@
+// intake_reception_test: filing, follow-ups, duplicates, quarantine, routing and resumption of the
+// reception, with a real SQLite store and the real local tracker; the message reader and the mail
+// signer are replaced by simple fakes here (they have their own tests with real gpg).
+#define BOOST_TEST_MODULE intake_reception
+#include <boost/test/unit_test.hpp>
+
+#include <filesystem>
+
+#include "core/fs.h"
+#include "intake/reception.h"
+#include "tracker/local.h"
+#include "transport/outbox.h"
+
+using namespace vmt;
+
+namespace {
+
+// Headers and body of a simple RFC 5322 message, enough for the fake reader.
+intake::analysis fake_analyze(std::string_view raw) {
+  intake::analysis a;
+  std::string s(raw);
+  if (s.find("GARBAGE") != std::string::npos) {
+    a.readable = false;
+    a.quarantine_reason = "garbage";
+    return a;
+  }
+  auto split = s.find("\n\n");
+  std::string head = s.substr(0, split), body = split == std::string::npos ? "" : s.substr(split + 2);
+  std::size_t pos = 0;
+  while (pos < head.size()) {
+    auto eol = head.find('\n', pos);
+    auto line = head.substr(pos, eol == std::string::npos ? std::string::npos : eol - pos);
+    pos = eol == std::string::npos ? head.size() : eol + 1;
+    auto colon = line.find(": ");
+    if (colon == std::string::npos) continue;
+    auto name = line.substr(0, colon), value = line.substr(colon + 2);
+    if (name == "From") {
+      auto lt = value.find('<');
+      intake::mailbox m{lt == std::string::npos ? "" : value.substr(0, lt - 1),
+                        lt == std::string::npos ? value : value.substr(lt + 1, value.find('>') - lt - 1)};
+      a.from.mailboxes.push_back(m);
+      a.from.header_count++;
+      a.from.well_formed = a.from.header_count == 1;
+    } else if (name == "Subject") {
+      a.subject = value;
+    } else if (name == "Message-ID") {
+      a.message_id = value;
+    } else if (name == "In-Reply-To") {
+      a.in_reply_to = value;
+    } else if (name == "To") {
+      a.to.push_back({"", value});
+    }
+  }
+  a.body = body;
+  a.encrypted = s.find("X-Test-Encrypted: yes") != std::string::npos;
+  if (a.encrypted) a.decrypt = intake::decryption::ok;
+  return a;
+}
+
+struct fixture {
+  std::string dir;
+  config::config cfg;
+  std::unique_ptr<store::store> st;
+  std::unique_ptr<tmpl::engine> templates;
+  std::unique_ptr<intake::reception> rec;
+  int composed = 0;
+  bool tracker_down = false;
+
+  fixture() {
+    char tmpl_dir[] = "/tmp/vmt-reception-XXXXXX";
+    dir = ::mkdtemp(tmpl_dir);
+    cfg.file = dir + "/vmt.yaml";
+    cfg.base = dir;
+    cfg.team.address = "security@example.org";
+    cfg.team.notify = {"coord@example.org"};
+    config::project nova;
+    nova.name = "nova";
+    nova.display = "Nova";
+    nova.subject_tags = {"[nova]"};
+    nova.keywords = {"nova-compute"};
+    nova.security_team = "nova-coresec";
+    config::project swift;
+    swift.name = "swift";
+    swift.addresses = {"swift-security@example.org"};
+    swift.security_team = "swift-coresec";
+    cfg.projects = {nova, swift};
+    st = std::move(store::store::open(dir + "/vmt.db", 2000).value());
+    templates = std::make_unique<tmpl::engine>(std::vector<std::string>{std::string(VMT_SOURCE_DIR) + "/templates"});
+    rec = std::make_unique<intake::reception>(intake::make_reception(cfg, *st, *templates));
+    rec->analyze = [](std::string_view raw) -> result<intake::analysis> { return fake_analyze(raw); };
+    rec->compose = [this](const intake::outgoing_mail& m) -> result<std::pair<std::string, std::string>> {
+      ++composed;
+      BOOST_TEST(m.body.find("SECRET-DETAIL") == std::string::npos);  // never quote report text
+      return std::make_pair("Message-ID: <" + m.message_id + ">\nSubject: " + m.subject + "\n\n" + m.body, m.message_id);
+    };
+    rec->open_tracker = [this]() -> result<std::unique_ptr<tracker::tracker>> {
+      if (tracker_down) return make_error(failure::temporary, "tracker", "down");
+      return tracker::open_local(dir + "/tracker.db", 1000, "local:");
+    };
+  }
+  ~fixture() { std::filesystem::remove_all(dir); }
+
+  result<intake::receipt> deliver(const std::string& raw) {
+    auto s = intake::spool_bytes(raw, dir + "/spool");
+    if (!s) return std::move(s).err();
+    return intake::receive(*rec, *s);
+  }
+
+  tracker::bug_state bug(const std::string& id) {
+    auto t = tracker::open_local(dir + "/tracker.db", 1000, "local:");
+    return (*t)->get_bug(id).value();
+  }
+  std::size_t outbox_count() { return transport::list(*st).value().size(); }
+};
+
+const std::string report =
+    "Received: from mx1 by mx2\nFrom: Jane Doe <jane@example.net>\nTo: security@example.org\n"
+    "Subject: [nova] token leak in logs\nMessage-ID: <r1@example.net>\nX-Test-Encrypted: yes\n\n"
+    "SECRET-DETAIL: the token is logged.\n";
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_CASE(new_report_becomes_case_bug_and_ack, fixture) {
+  ::setenv("VMT_NOW", "2026-05-11T10:00:00Z", 1);
+  auto r = deliver(report);
+  BOOST_REQUIRE_MESSAGE(r, (r ? "" : r.err().message()));
+  BOOST_TEST(r->case_id == "VMT-2026-001");
+  BOOST_TEST((r->what == intake::outcome::new_case));
+  auto c = st->find_case("VMT-2026-001").value().value();
+  BOOST_TEST(c.project == "nova");
+  BOOST_TEST(c.embargo_end == "2026-08-09");  // 90 days after 2026-05-11
+  BOOST_TEST(c.is_private);
+  BOOST_TEST(c.ossa_status == "Incomplete");
+  BOOST_TEST(c.reporter_email == "jane@example.net");
+  BOOST_TEST(c.title == "[nova] token leak in logs");
+  auto b = bug(c.tracker_bug);
+  BOOST_TEST(b.information_type == "Private Security");
+  BOOST_TEST(b.description.rfind("This issue is being treated as a potential security risk under", 0) == 0);
+  BOOST_TEST(b.description.find("This\nembargo shall not extend past 2026-08-09 and will be made") != std::string::npos);
+  BOOST_TEST(b.description.find("SECRET-DETAIL") != std::string::npos);
+  BOOST_TEST(b.subscribers == std::vector<std::string>{"nova-coresec"});
+  BOOST_REQUIRE(b.tasks.size() == 2u);
+  BOOST_TEST(b.tasks[1].first == "ossa");
+  BOOST_TEST(b.tasks[1].second == "Incomplete");
+  BOOST_REQUIRE(b.comments.size() == 1u);
+  BOOST_TEST(b.comments[0].rfind("Since this report concerns a possible security risk", 0) == 0);
+  BOOST_TEST(outbox_count() == 1u);
+  auto events = st->case_events(c.id).value();
+  bool told_team = false;
+  for (const auto& e : events)
+    if (e.kind == "disclosed" && e.recipients == std::vector<std::string>{"nova-coresec"}) told_team = true;
+  BOOST_TEST(told_team);
+  ::unsetenv("VMT_NOW");
+}
+
+BOOST_FIXTURE_TEST_CASE(redelivery_changes_nothing, fixture) {
+  BOOST_REQUIRE(deliver(report));
+  // The same message through another hop: different trace headers, same content.
+  auto again = deliver("Received: from elsewhere\nDelivered-To: security@example.org\n" + report.substr(report.find('\n') + 1));
+  BOOST_REQUIRE(again);
+  BOOST_TEST((again->what == intake::outcome::duplicate));
+  BOOST_TEST(st->list_cases().value().size() == 1u);
+  BOOST_TEST(outbox_count() == 1u);
+  BOOST_TEST(composed == 1);
+}
+
+BOOST_FIXTURE_TEST_CASE(follow_up_by_reply_and_by_tag, fixture) {
+  auto first = deliver(report);
+  BOOST_REQUIRE(first);
+  auto reply = deliver("From: Jane Doe <jane@example.net>\nSubject: Re: more\nMessage-ID: <r2@example.net>\n"
+                       "In-Reply-To: <r1@example.net>\n\nmore detail\n");
+  BOOST_REQUIRE(reply);
+  BOOST_TEST((reply->what == intake::outcome::follow_up));
+  BOOST_TEST(reply->case_id == first->case_id);
+  auto tagged = deliver("From: Someone <s@example.com>\nSubject: Re: [VMT-" + first->case_id.substr(4) +
+                        "] access please\nMessage-ID: <r3@example.com>\n\nplease subscribe me\n");
+  BOOST_REQUIRE(tagged);
+  BOOST_TEST(tagged->case_id == first->case_id);
+  BOOST_TEST(st->list_cases().value().size() == 1u);
+  BOOST_TEST(st->case_messages(first->case_id).value().size() == 3u);
+  auto c = st->find_case(first->case_id).value().value();
+  auto b = bug(c.tracker_bug);
+  // The reporter's follow-up goes on the private bug; the stranger's request does not.
+  BOOST_REQUIRE(b.comments.size() == 2u);
+  BOOST_TEST(b.comments[1].find("more detail") != std::string::npos);
+  BOOST_TEST(outbox_count() == 1u);  // follow-ups are not acknowledged again
+}
+
+BOOST_FIXTURE_TEST_CASE(unreadable_mail_is_quarantined_and_coordinators_told, fixture) {
+  auto r = deliver("From: x@example.com\nSubject: hi\n\nGARBAGE\n");
+  BOOST_REQUIRE(r);
+  BOOST_TEST((r->what == intake::outcome::quarantined));
+  BOOST_TEST(r->reason == "garbage");
+  auto q = st->quarantined().value();
+  BOOST_REQUIRE(q.size() == 1u);
+  BOOST_TEST(std::filesystem::exists(q[0].spool_path));
+  auto out = transport::list(*st).value();
+  BOOST_REQUIRE(out.size() == 1u);
+  BOOST_TEST(out[0].mail.kind == "quarantine-notice");
+  BOOST_TEST(out[0].mail.recipients == std::vector<std::string>{"coord@example.org"});
+  BOOST_TEST(st->list_cases().value().empty());
+  auto again = deliver("From: x@example.com\nSubject: hi\n\nGARBAGE\n");
+  BOOST_TEST((again->what == intake::outcome::duplicate));
+  BOOST_TEST(transport::list(*st).value().size() == 1u);
+}
+
+BOOST_FIXTURE_TEST_CASE(tracker_outage_is_temporary_and_the_retry_completes, fixture) {
+  tracker_down = true;
+  auto r = deliver(report);
+  BOOST_REQUIRE(!r);
+  BOOST_TEST((r.err().kind == failure::temporary));
+  BOOST_TEST(st->list_cases().value().size() == 1u);  // filed in the store already
+  BOOST_TEST(outbox_count() == 0u);
+  tracker_down = false;
+  auto again = deliver(report);
+  BOOST_REQUIRE_MESSAGE(again, (again ? "" : again.err().message()));
+  BOOST_TEST((again->what == intake::outcome::new_case));
+  BOOST_TEST(st->list_cases().value().size() == 1u);
+  auto c = st->find_case(again->case_id).value().value();
+  BOOST_TEST(!c.tracker_bug.empty());
+  BOOST_TEST(outbox_count() == 1u);
+  auto third = deliver(report);
+  BOOST_TEST((third->what == intake::outcome::duplicate));
+}
+
+BOOST_FIXTURE_TEST_CASE(crash_after_bug_creation_does_not_open_a_second_bug, fixture) {
+  // Simulate a crash right after the tracker created the bug but before the store recorded it.
+  rec->after_step = [](const std::string& step) {
+    if (step == "tracker:create") throw std::runtime_error("crash");
+  };
+  BOOST_CHECK_THROW((void)deliver(report), std::runtime_error);
+  // Forget that the store recorded it, as if the crash came one instant earlier.
+  BOOST_REQUIRE(st->raw().exec("DELETE FROM tracker_ops"));
+  rec->after_step = [](const std::string&) {};
+  auto r = deliver(report);
+  BOOST_REQUIRE(r);
+  auto t = tracker::open_local(dir + "/tracker.db", 1000, "local:");
+  BOOST_TEST(!(*t)->get_bug("2"));  // only bug 1 exists
+  BOOST_TEST(bug("1").subscribers.size() == 1u);
+}
+
+BOOST_FIXTURE_TEST_CASE(routing_by_tag_address_keyword_or_unknown, fixture) {
+  intake::analysis a;
+  a.subject = "Re: [NOVA] thing";
+  BOOST_TEST(intake::route_project(cfg, a) == "nova");
+  a.subject = "thing";
+  a.to = {{"", "Swift-Security@example.org"}};
+  BOOST_TEST(intake::route_project(cfg, a) == "swift");
+  a.to.clear();
+  a.body = "a crash in nova-compute when";
+  BOOST_TEST(intake::route_project(cfg, a) == "nova");
+  a.body = "a crash in supernova when";
+  BOOST_TEST(intake::route_project(cfg, a) == "unknown");
+}
+
+BOOST_AUTO_TEST_CASE(dedupe_key_ignores_trace_headers_only) {
+  std::string m = "From: a@b\nSubject: s\n\nbody\n";
+  BOOST_TEST(intake::dedupe_key("Received: x\n\ty\n" + m) == intake::dedupe_key(m));
+  BOOST_TEST(intake::dedupe_key("From MAILER-DAEMON Thu\nReturn-Path: <a@b>\n" + m) == intake::dedupe_key(m));
+  BOOST_TEST(intake::dedupe_key("From: a@b\nSubject: t\n\nbody\n") != intake::dedupe_key(m));
+  BOOST_TEST(intake::dedupe_key("From: a@b\nSubject: s\n\nbody!\n") != intake::dedupe_key(m));
+}

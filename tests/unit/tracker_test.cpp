@@ -1,0 +1,73 @@
+// tracker_test: the embedded tracker keeps Launchpad's semantics: vocabularies, idempotent
+// subscriptions, comments by key, CVE links, look-first by case.
+#define BOOST_TEST_MODULE tracker
+#include <boost/test/unit_test.hpp>
+
+#include <filesystem>
+
+#include "tracker/local.h"
+
+using namespace vmt;
+
+namespace {
+struct temp_tracker {
+  std::string dir;
+  std::unique_ptr<tracker::tracker> t;
+  temp_tracker() {
+    char d[] = "/tmp/vmt-tracker-XXXXXX";
+    dir = ::mkdtemp(d);
+    t = std::move(tracker::open_local(dir + "/tracker.db", 500, "https://bugs.example").value());
+  }
+  ~temp_tracker() { std::filesystem::remove_all(dir); }
+  tracker::bug_ref make() {
+    tracker::new_bug b;
+    b.case_id = "VMT-2026-001";
+    b.project = "nova";
+    b.title = "token leak";
+    b.description = "reminder\n\nreport";
+    return t->create_bug(b).value();
+  }
+};
+}  // namespace
+
+BOOST_FIXTURE_TEST_CASE(private_bug_lifecycle, temp_tracker) {
+  auto ref = make();
+  BOOST_TEST(ref.url == "https://bugs.example/bugs/" + ref.id);
+  BOOST_TEST(t->find_bug_for_case("VMT-2026-001", "nova").value()->id == ref.id);
+  BOOST_TEST(!t->find_bug_for_case("VMT-2026-002", "nova").value());
+  BOOST_REQUIRE(t->ensure_task(ref.id, "ossa", "Incomplete"));
+  BOOST_REQUIRE(t->subscribe(ref.id, "nova-coresec"));
+  BOOST_REQUIRE(t->subscribe(ref.id, "nova-coresec"));
+  BOOST_REQUIRE(t->comment(ref.id, "reception", "incomplete"));
+  BOOST_REQUIRE(t->comment(ref.id, "reception", "incomplete"));
+  BOOST_REQUIRE(t->link_cve(ref.id, "CVE-2026-1234"));
+  BOOST_REQUIRE(t->set_task_status(ref.id, "ossa", "Confirmed"));
+  BOOST_REQUIRE(t->set_title(ref.id, "token leak (CVE-2026-1234)"));
+  BOOST_REQUIRE(t->attach(ref.id, "cve-2026-1234-master.patch", "diff", true, "patch"));
+  BOOST_REQUIRE(t->attach(ref.id, "cve-2026-1234-master.patch", "diff", true, "patch"));
+  BOOST_REQUIRE(t->set_information_type(ref.id, "Public Security"));
+  auto b = t->get_bug(ref.id).value();
+  BOOST_TEST(b.title == "token leak (CVE-2026-1234)");
+  BOOST_TEST(b.information_type == "Public Security");
+  BOOST_TEST(b.subscribers.size() == 1u);
+  BOOST_TEST(b.comments.size() == 1u);
+  BOOST_TEST(b.attachments.size() == 1u);
+  BOOST_TEST(b.cves == std::vector<std::string>{"CVE-2026-1234"});
+  BOOST_REQUIRE(b.tasks.size() == 2u);
+  BOOST_TEST(b.tasks[0].first == "nova");
+  BOOST_TEST(b.tasks[0].second == "New");
+  BOOST_TEST(b.tasks[1].second == "Confirmed");
+}
+
+BOOST_FIXTURE_TEST_CASE(refuses_what_launchpad_refuses, temp_tracker) {
+  auto ref = make();
+  BOOST_TEST(!t->set_task_status(ref.id, "ossa", "Fixed"));          // no such status
+  BOOST_TEST(!t->set_task_status(ref.id, "swift", "Confirmed"));     // no such task
+  BOOST_TEST(!t->set_information_type(ref.id, "Secret"));
+  BOOST_TEST(!t->set_title(ref.id, std::string(201, 'x')));
+  BOOST_TEST(!t->attach(ref.id, "a/b.patch", "x", true, ""));
+  auto missing = t->get_bug("999");
+  BOOST_REQUIRE(!missing);
+  BOOST_TEST((missing.err().kind == failure::data));
+  BOOST_TEST(!t->get_bug("abc"));
+}
