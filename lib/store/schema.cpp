@@ -114,6 +114,23 @@ CREATE TABLE outbox (
 );
 CREATE INDEX outbox_state ON outbox(state);
 )sql",
+      // 2: actions staged for a later hour (tracker changes and CVE publication at disclosure time),
+      // released by the watchdog together with the held mail.
+      R"sql(
+CREATE TABLE staged (
+  id INTEGER PRIMARY KEY,
+  case_id TEXT REFERENCES cases(id),
+  kind TEXT NOT NULL,                -- disclose, cve-publish, ...
+  payload TEXT NOT NULL,             -- JSON, as the kind's handler expects
+  not_before TEXT NOT NULL,          -- ISO time, UTC
+  state TEXT NOT NULL,               -- pending | done | failed | cancelled
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT,
+  created_at TEXT NOT NULL,
+  done_at TEXT,
+  UNIQUE(case_id, kind)
+);
+)sql",
   };
   return steps;
 }

@@ -364,6 +364,68 @@ result<std::vector<quarantine_record>> store::quarantined(bool include_released)
   return out;
 }
 
+namespace {
+constexpr const char* staged_columns =
+    "id, case_id, kind, payload, not_before, state, attempts, last_error, created_at, done_at";
+staged_action read_staged(const stmt& s) {
+  staged_action a;
+  a.id = s.integer(0);
+  a.case_id = s.text(1);
+  a.kind = s.text(2);
+  a.payload = s.text(3);
+  a.not_before = s.text(4);
+  a.state = s.text(5);
+  a.attempts = static_cast<int>(s.integer(6));
+  a.last_error = s.text(7);
+  a.created_at = s.text(8);
+  a.done_at = s.text(9);
+  return a;
+}
+}  // namespace
+
+status store::stage(const staged_action& a) {
+  VMT_TRY(s, db_->prepare("INSERT INTO staged(case_id, kind, payload, not_before, state, created_at) "
+                          "VALUES(?1,?2,?3,?4,'pending',?5) ON CONFLICT(case_id, kind) DO UPDATE SET "
+                          "payload=excluded.payload, not_before=excluded.not_before, state='pending', attempts=0, "
+                          "last_error=NULL, done_at=NULL WHERE staged.state != 'done'"));
+  s.bind_opt(1, a.case_id).bind(2, a.kind).bind(3, a.payload).bind(4, a.not_before).bind(5, a.created_at);
+  return s.run();
+}
+
+result<std::vector<staged_action>> store::staged_actions(const std::string& case_id) {
+  VMT_TRY(s, db_->prepare(std::string("SELECT ") + staged_columns + " FROM staged " +
+                          (case_id.empty() ? "" : "WHERE case_id = ?1 ") + "ORDER BY not_before, id"));
+  if (!case_id.empty()) s.bind(1, case_id);
+  std::vector<staged_action> out;
+  for (;;) {
+    VMT_TRY(row, s.step());
+    if (!row) break;
+    out.push_back(read_staged(s));
+  }
+  return out;
+}
+
+result<std::vector<staged_action>> store::due_actions(const std::string& now_iso) {
+  VMT_TRY(s, db_->prepare(std::string("SELECT ") + staged_columns +
+                          " FROM staged WHERE state = 'pending' AND not_before <= ?1 ORDER BY not_before, id"));
+  s.bind(1, now_iso);
+  std::vector<staged_action> out;
+  for (;;) {
+    VMT_TRY(row, s.step());
+    if (!row) break;
+    out.push_back(read_staged(s));
+  }
+  return out;
+}
+
+status store::finish_action(std::int64_t id, const std::string& state, const std::string& error_text,
+                            const std::string& at) {
+  VMT_TRY(s, db_->prepare("UPDATE staged SET state = ?2, last_error = ?3, attempts = attempts + 1, "
+                          "done_at = CASE WHEN ?2 = 'done' THEN ?4 ELSE done_at END WHERE id = ?1"));
+  s.bind(1, id).bind(2, state).bind_opt(3, error_text).bind(4, at);
+  return s.run();
+}
+
 result<std::optional<std::string>> store::tracker_op_done(const std::string& case_id, const std::string& op) {
   VMT_TRY(s, db_->prepare("SELECT result FROM tracker_ops WHERE case_id = ?1 AND op = ?2 AND state = 'done'"));
   s.bind(1, case_id).bind(2, op);

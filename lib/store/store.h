@@ -100,6 +100,20 @@ struct quarantine_record {
   std::string sha256;
 };
 
+// An action staged for a later hour (see schema step 2).
+struct staged_action {
+  std::int64_t id = 0;
+  std::string case_id;
+  std::string kind;
+  std::string payload;  // JSON
+  std::string not_before;
+  std::string state = "pending";
+  int attempts = 0;
+  std::string last_error;
+  std::string created_at;
+  std::string done_at;
+};
+
 class store {
  public:
   static result<std::unique_ptr<store>> open(const std::string& path, int busy_timeout_ms);
@@ -133,6 +147,14 @@ class store {
   status quarantine(std::int64_t message, const std::string& reason, const std::string& detail,
                     const std::string& at);
   result<std::vector<quarantine_record>> quarantined(bool include_released = false);
+
+  // Staged actions: one per (case, kind); staging again replaces a pending one.
+  status stage(const staged_action& a);
+  result<std::vector<staged_action>> staged_actions(const std::string& case_id = {});
+  // Pending actions whose hour has come (not_before <= now_iso).
+  result<std::vector<staged_action>> due_actions(const std::string& now_iso);
+  status finish_action(std::int64_t id, const std::string& state, const std::string& error_text,
+                       const std::string& at);
 
   // Tracker bookkeeping: which reception steps are done for a case.
   result<std::optional<std::string>> tracker_op_done(const std::string& case_id, const std::string& op);

@@ -136,3 +136,23 @@ BOOST_FIXTURE_TEST_CASE(newer_schema_is_refused, temp_store) {
   BOOST_TEST((again.err().kind == failure::config));
   BOOST_TEST(again.err().what.find("newer vmt") != std::string::npos);
 }
+
+BOOST_FIXTURE_TEST_CASE(staged_actions_wait_for_their_hour, temp_store) {
+  BOOST_REQUIRE(st->insert_case(sample("VMT-2026-001"), 2026, 1));
+  store::staged_action a;
+  a.case_id = "VMT-2026-001";
+  a.kind = "disclose";
+  a.payload = "{}";
+  a.not_before = "2026-05-14T15:00:00Z";
+  a.created_at = "2026-05-11T10:00:00Z";
+  BOOST_REQUIRE(st->stage(a));
+  BOOST_TEST(st->due_actions("2026-05-14T14:59:59Z").value().empty());
+  auto due = st->due_actions("2026-05-14T15:00:00Z").value();
+  BOOST_REQUIRE(due.size() == 1u);
+  a.not_before = "2026-05-15T15:00:00Z";  // re-staging moves it
+  BOOST_REQUIRE(st->stage(a));
+  BOOST_TEST(st->due_actions("2026-05-14T15:00:00Z").value().empty());
+  BOOST_REQUIRE(st->finish_action(due[0].id, "done", "", "2026-05-15T15:00:01Z"));
+  BOOST_REQUIRE(st->stage(a));  // a done action is not re-armed
+  BOOST_TEST(st->staged_actions("VMT-2026-001").value()[0].state == "done");
+}
