@@ -398,6 +398,8 @@ status complete_case_reception(reception& r, const std::string& case_id) {
     VMT_TRY_STATUS(step(r, ts, case_id, "subscribe:" + project->security_team,
                         [&](tracker::tracker& t) -> result<std::string> {
                           VMT_TRY_STATUS(t.subscribe(bug, project->security_team));
+                          VMT_TRY_STATUS(r.st.grant_access(
+                              {case_id, project->security_team, "team", "", now_iso(), r.actor}));
                           VMT_TRY_STATUS(ledger(r, case_id, "disclosed",
                                                 "core security review team subscribed to the private bug",
                                                 {project->security_team}));
@@ -530,6 +532,13 @@ result<receipt> receive(reception& r, const spooled& msg) {
         }
         c.created_at = c.updated_at = received;
         VMT_TRY_STATUS(r.st.insert_case(c, year, seq));
+        // Who may learn of the report from the start (lesser disclosure): the reporter and the
+        // coordinators; the project's core security reviewers when they are subscribed.
+        auto grant = [&](const std::string& who, const std::string& kind, const std::string& key) {
+          return r.st.grant_access({id, who, kind, key, received, r.actor});
+        };
+        if (!c.reporter_email.empty()) VMT_TRY_STATUS(grant(c.reporter_email, "reporter", c.reporter_fingerprint));
+        for (const auto& p : r.cfg.team.coordinators) VMT_TRY_STATUS(grant(p.email, "coordinator", p.key));
         m.case_id = id;
         is_new_case = true;
       }

@@ -131,6 +131,44 @@ CREATE TABLE staged (
   UNIQUE(case_id, kind)
 );
 )sql",
+      // 3: the coordinator workflow: the impact description and the milestones of a case, its
+      // patches, and the case's approved recipients (lesser disclosure: only they may be sent
+      // embargoed detail).
+      R"sql(
+ALTER TABLE cases ADD COLUMN description TEXT;        -- the impact description ($DESCRIPTION)
+ALTER TABLE cases ADD COLUMN affected_versions TEXT;  -- $AFFECTED_VERSIONS
+ALTER TABLE cases ADD COLUMN credit TEXT;             -- $CREDIT
+ALTER TABLE cases ADD COLUMN reporter_deadline TEXT;  -- the reporter's own disclosure date (prevails)
+ALTER TABLE cases ADD COLUMN embargo_reason TEXT;     -- why the embargo ended early
+ALTER TABLE cases ADD COLUMN notified_at TEXT;        -- the [vs] / [pre-OSSA] mails
+ALTER TABLE cases ADD COLUMN disclosed_at TEXT;
+ALTER TABLE cases ADD COLUMN published_at TEXT;
+ALTER TABLE cases ADD COLUMN hardening INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE patches (
+  id INTEGER PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  branch TEXT NOT NULL,              -- master, 2025.1/epoxy, ...
+  filename TEXT NOT NULL,            -- as given; mails rename it cve-YYYY-NNNN-master-SERIES.patch
+  data BLOB NOT NULL,
+  sha256 TEXT NOT NULL,
+  source TEXT,                       -- file path, or "message N attachment NAME"
+  added_at TEXT NOT NULL,
+  added_by TEXT NOT NULL,
+  approved_by TEXT,                  -- the core reviewer who pre-approved it
+  approved_at TEXT,
+  merged_at TEXT,
+  UNIQUE(case_id, sha256)
+);
+CREATE TABLE access (
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  who TEXT NOT NULL,                 -- an address, or a tracker team/person name
+  kind TEXT NOT NULL,                -- reporter, coordinator, team, stakeholder, distros, subscriber, public
+  key TEXT,                          -- fingerprint mail to them is encrypted to, if any
+  added_at TEXT NOT NULL,
+  added_by TEXT NOT NULL,
+  PRIMARY KEY(case_id, who)
+);
+)sql",
   };
   return steps;
 }

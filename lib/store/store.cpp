@@ -12,7 +12,8 @@ namespace {
 constexpr const char* case_columns =
     "id, title, project, private, ossa_status, class, embargo_end, tracker_kind, tracker_bug, tracker_url, "
     "encrypted, sig_status, sig_fingerprint, sig_trust, sig_matches_from, reporter_name, reporter_email, "
-    "reporter_fingerprint, reporter_terms, cve, advisory_id, disclosure_at, created_at, updated_at";
+    "reporter_fingerprint, reporter_terms, cve, advisory_id, disclosure_at, created_at, updated_at, description, "
+    "affected_versions, credit, reporter_deadline, embargo_reason, notified_at, disclosed_at, published_at, hardening";
 
 case_record read_case(const stmt& s) {
   case_record c;
@@ -41,6 +42,15 @@ case_record read_case(const stmt& s) {
   c.disclosure_at = s.text(i++);
   c.created_at = s.text(i++);
   c.updated_at = s.text(i++);
+  c.description = s.text(i++);
+  c.affected_versions = s.text(i++);
+  c.credit = s.text(i++);
+  c.reporter_deadline = s.text(i++);
+  c.embargo_reason = s.text(i++);
+  c.notified_at = s.text(i++);
+  c.disclosed_at = s.text(i++);
+  c.published_at = s.text(i++);
+  c.hardening = s.integer(i++) != 0;
   return c;
 }
 
@@ -69,6 +79,15 @@ void bind_case_fields(stmt& s, const case_record& c, int first) {
   s.bind_opt(first + 20, c.disclosure_at);
   s.bind(first + 21, c.created_at);
   s.bind(first + 22, c.updated_at);
+  s.bind_opt(first + 23, c.description);
+  s.bind_opt(first + 24, c.affected_versions);
+  s.bind_opt(first + 25, c.credit);
+  s.bind_opt(first + 26, c.reporter_deadline);
+  s.bind_opt(first + 27, c.embargo_reason);
+  s.bind_opt(first + 28, c.notified_at);
+  s.bind_opt(first + 29, c.disclosed_at);
+  s.bind_opt(first + 30, c.published_at);
+  s.bind(first + 31, c.hardening);
 }
 
 constexpr const char* message_columns =
@@ -168,10 +187,10 @@ result<std::string> store::next_case_id(const std::string& prefix, int year) {
 status store::insert_case(const case_record& c, int year, int seq) {
   VMT_TRY(s, db_->prepare(std::string("INSERT INTO cases(") + case_columns +
                           ", year, seq) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,"
-                          "?19,?20,?21,?22,?23,?24,?25,?26)"));
+                          "?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29,?30,?31,?32,?33,?34,?35)"));
   s.bind(1, c.id);
   bind_case_fields(s, c, 2);
-  s.bind(25, year).bind(26, seq);
+  s.bind(34, year).bind(35, seq);
   return s.run();
 }
 
@@ -200,7 +219,9 @@ status store::update_case(const case_record& c) {
                  "tracker_kind=?8, tracker_bug=?9, tracker_url=?10, encrypted=?11, sig_status=?12, "
                  "sig_fingerprint=?13, sig_trust=?14, sig_matches_from=?15, reporter_name=?16, reporter_email=?17, "
                  "reporter_fingerprint=?18, reporter_terms=?19, cve=?20, advisory_id=?21, disclosure_at=?22, "
-                 "created_at=?23, updated_at=?24 WHERE id=?1"));
+                 "created_at=?23, updated_at=?24, description=?25, affected_versions=?26, credit=?27, "
+                 "reporter_deadline=?28, embargo_reason=?29, notified_at=?30, disclosed_at=?31, published_at=?32, "
+                 "hardening=?33 WHERE id=?1"));
   s.bind(1, c.id);
   bind_case_fields(s, c, 2);
   VMT_TRY_STATUS(s.run());
@@ -360,6 +381,80 @@ result<std::vector<quarantine_record>> store::quarantined(bool include_released)
     q.spool_path = s.text(8);
     q.sha256 = s.text(9);
     out.push_back(std::move(q));
+  }
+  return out;
+}
+
+namespace {
+constexpr const char* patch_columns =
+    "id, case_id, branch, filename, data, sha256, source, added_at, added_by, approved_by, approved_at, merged_at";
+patch_record read_patch(const stmt& s) {
+  patch_record p;
+  p.id = s.integer(0);
+  p.case_id = s.text(1);
+  p.branch = s.text(2);
+  p.filename = s.text(3);
+  p.data = s.text(4);
+  p.sha256 = s.text(5);
+  p.source = s.text(6);
+  p.added_at = s.text(7);
+  p.added_by = s.text(8);
+  p.approved_by = s.text(9);
+  p.approved_at = s.text(10);
+  p.merged_at = s.text(11);
+  return p;
+}
+}  // namespace
+
+result<std::int64_t> store::add_patch(const patch_record& p) {
+  VMT_TRY(q, db_->prepare("SELECT id FROM patches WHERE case_id = ?1 AND sha256 = ?2"));
+  q.bind(1, p.case_id).bind(2, p.sha256);
+  VMT_TRY(found, q.step());
+  if (found) return q.integer(0);
+  VMT_TRY(s, db_->prepare("INSERT INTO patches(case_id, branch, filename, data, sha256, source, added_at, added_by) "
+                          "VALUES(?1,?2,?3,?4,?5,?6,?7,?8)"));
+  s.bind(1, p.case_id).bind(2, p.branch).bind(3, p.filename).bind_blob(4, p.data).bind(5, p.sha256);
+  s.bind_opt(6, p.source).bind(7, p.added_at).bind(8, p.added_by);
+  VMT_TRY_STATUS(s.run());
+  return db_->last_insert_id();
+}
+
+result<std::vector<patch_record>> store::case_patches(const std::string& case_id) {
+  VMT_TRY(s, db_->prepare(std::string("SELECT ") + patch_columns + " FROM patches WHERE case_id = ?1 ORDER BY id"));
+  s.bind(1, case_id);
+  std::vector<patch_record> out;
+  for (;;) {
+    VMT_TRY(row, s.step());
+    if (!row) break;
+    out.push_back(read_patch(s));
+  }
+  return out;
+}
+
+status store::update_patch(const patch_record& p) {
+  VMT_TRY(s, db_->prepare("UPDATE patches SET branch=?2, filename=?3, approved_by=?4, approved_at=?5, merged_at=?6 "
+                          "WHERE id=?1"));
+  s.bind(1, p.id).bind(2, p.branch).bind(3, p.filename).bind_opt(4, p.approved_by).bind_opt(5, p.approved_at);
+  s.bind_opt(6, p.merged_at);
+  return s.run();
+}
+
+status store::grant_access(const access_record& a) {
+  VMT_TRY(s, db_->prepare("INSERT INTO access(case_id, who, kind, key, added_at, added_by) VALUES(?1,?2,?3,?4,?5,?6) "
+                          "ON CONFLICT(case_id, who) DO UPDATE SET key = COALESCE(excluded.key, access.key)"));
+  s.bind(1, a.case_id).bind(2, a.who).bind(3, a.kind).bind_opt(4, a.key).bind(5, a.added_at).bind(6, a.added_by);
+  return s.run();
+}
+
+result<std::vector<access_record>> store::case_access(const std::string& case_id) {
+  VMT_TRY(s, db_->prepare("SELECT case_id, who, kind, key, added_at, added_by FROM access WHERE case_id = ?1 "
+                          "ORDER BY added_at, who"));
+  s.bind(1, case_id);
+  std::vector<access_record> out;
+  for (;;) {
+    VMT_TRY(row, s.step());
+    if (!row) break;
+    out.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5)});
   }
   return out;
 }

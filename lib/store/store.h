@@ -40,6 +40,41 @@ struct case_record {
   std::string disclosure_at;
   std::string created_at;
   std::string updated_at;
+  // The workflow (schema step 3).
+  std::string description;
+  std::string affected_versions;
+  std::string credit;
+  std::string reporter_deadline;
+  std::string embargo_reason;
+  std::string notified_at;
+  std::string disclosed_at;
+  std::string published_at;
+  bool hardening = false;
+};
+
+struct patch_record {
+  std::int64_t id = 0;
+  std::string case_id;
+  std::string branch;
+  std::string filename;
+  std::string data;
+  std::string sha256;
+  std::string source;
+  std::string added_at;
+  std::string added_by;
+  std::string approved_by;
+  std::string approved_at;
+  std::string merged_at;
+};
+
+// Someone allowed to learn a case's embargoed detail (lesser disclosure).
+struct access_record {
+  std::string case_id;
+  std::string who;
+  std::string kind;
+  std::string key;
+  std::string added_at;
+  std::string added_by;
 };
 
 struct message_record {
@@ -147,6 +182,15 @@ class store {
   status quarantine(std::int64_t message, const std::string& reason, const std::string& detail,
                     const std::string& at);
   result<std::vector<quarantine_record>> quarantined(bool include_released = false);
+
+  // Patches.
+  result<std::int64_t> add_patch(const patch_record& p);  // returns the existing id for the same bytes
+  result<std::vector<patch_record>> case_patches(const std::string& case_id);
+  status update_patch(const patch_record& p);
+
+  // The case's approved recipients.
+  status grant_access(const access_record& a);  // no-op when already granted
+  result<std::vector<access_record>> case_access(const std::string& case_id);
 
   // Staged actions: one per (case, kind); staging again replaces a pending one.
   status stage(const staged_action& a);

@@ -1,0 +1,230 @@
+// describe.cpp: the impact description, its review, and the CVE request and assignment
+// (see workflow.h).
+#include <nlohmann/json.hpp>
+
+#include <regex>
+
+#include "core/fs.h"
+#include "core/hash.h"
+#include "crypto/keys.h"
+#include "workflow/internal.h"
+#include "workflow/workflow.h"
+
+namespace vmt::workflow {
+
+namespace {
+
+// The value of a "Name: value" line of the impact description.
+std::string description_field(const std::string& text, const std::string& name) {
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    auto eol = text.find('\n', pos);
+    auto line = text.substr(pos, eol == std::string::npos ? std::string::npos : eol - pos);
+    pos = eol == std::string::npos ? text.size() : eol + 1;
+    if (line.rfind(name + ":", 0) == 0) {
+      auto v = line.substr(name.size() + 1);
+      auto b = v.find_first_not_of(" \t");
+      auto e = v.find_last_not_of(" \t\r");
+      return b == std::string::npos ? std::string() : v.substr(b, e - b + 1);
+    }
+  }
+  return {};
+}
+
+// The prose after "Description:".
+std::string description_prose(const std::string& text) {
+  auto pos = text.find("\nDescription:");
+  if (pos == std::string::npos) return text;
+  auto rest = text.substr(pos + 13);
+  auto b = rest.find_first_not_of(" \t\r\n");
+  auto e = rest.find_last_not_of(" \t\r\n");
+  return b == std::string::npos ? std::string() : rest.substr(b, e - b + 1);
+}
+
+// The suggested CVE description: the prose without its first sentence, which the form's other
+// fields already say (seed "Send CVE request").
+std::string without_first_sentence(const std::string& prose) {
+  for (std::size_t i = 0; i + 1 < prose.size(); ++i)
+    if (prose[i] == '.' && (prose[i + 1] == ' ' || prose[i + 1] == '\n')) {
+      auto rest = prose.substr(i + 1);
+      auto b = rest.find_first_not_of(" \n");
+      if (b != std::string::npos) return rest.substr(b);
+    }
+  return prose;
+}
+
+// One "affected" version entry per range of an AFFECTED_VERSIONS line (">=8.0.0 <8.1.1", "==9.0.0",
+// "<8.1.1"), as CVE JSON 5 wants them.
+nlohmann::json cve_versions(const std::string& affects) {
+  nlohmann::json out = nlohmann::json::array();
+  static const std::regex range(R"((>=\s*([0-9][0-9.]*))?\s*(<\s*([0-9][0-9.]*))?|==\s*([0-9][0-9.]*))");
+  std::string text = affects;
+  for (auto& ch : text)
+    if (ch == ',') ch = ';';
+  // "X and Y": the seed's last separator.
+  for (auto pos = text.find(" and "); pos != std::string::npos; pos = text.find(" and ")) text.replace(pos, 5, ";");
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    auto end = text.find(';', pos);
+    auto part = text.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+    pos = end == std::string::npos ? text.size() + 1 : end + 1;
+    auto b = part.find_first_not_of(" ");
+    if (b == std::string::npos) continue;
+    part = part.substr(b, part.find_last_not_of(" ") - b + 1);
+    std::smatch m;
+    if (!std::regex_match(part, m, range)) continue;
+    if (m[5].matched) {
+      out.push_back({{"version", m[5].str()}, {"status", "affected"}});
+    } else if (m[4].matched) {
+      out.push_back({{"version", m[2].matched ? m[2].str() : "0"}, {"lessThan", m[4].str()}, {"status", "affected"},
+                     {"versionType", "semver"}});
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+bool valid_cve_id(const std::string& cve) {
+  static const std::regex re(R"(CVE-(1999|2\d{3})-(0\d{2}[1-9]|[1-9]\d{3,}))");
+  return std::regex_match(cve, re);
+}
+
+result<std::string> draft_description(session& s, const std::string& id, const description_input& in) {
+  VMT_TRY(c, s.load(id));
+  tmpl::dictionary d;
+  d.set("TITLE", !in.title.empty() ? in.title : detail::advisory_title(c));
+  std::string credit = !in.credit.empty() ? in.credit : !c.credit.empty() ? c.credit : c.reporter_name;
+  d.set("CREDIT", credit.empty() ? "$CREDIT" : credit);
+  d.set("PROJECT", detail::project_display(s, c));
+  std::string affects = !in.affects.empty() ? in.affects : c.affected_versions;
+  d.set("AFFECTED_VERSIONS", affects.empty() ? "$AFFECTED_VERSIONS" : affects);
+  if (!in.prose.empty()) d.add("PROSE").set("TEXT", in.prose);
+  else d.show("DEFAULT_PROSE");
+  return s.templates.render("workflow/impact-description.tpl", d);
+}
+
+status save_description(session& s, const std::string& id, const std::string& text) {
+  VMT_TRY(c, s.load(id));
+  auto title = description_field(text, "Title");
+  auto credit = description_field(text, "Reporter");
+  auto affects = description_field(text, "Affects");
+  if (title.empty() || description_prose(text).empty())
+    return make_error(failure::data, id + ": impact description", "needs a Title: line and a Description: section",
+                      "start from `vmt describe " + id + " --print`");
+  for (const auto* placeholder : {"$TITLE", "$CREDIT", "$AFFECTED_VERSIONS", "[project feature name]", "[action]"})
+    if (text.find(placeholder) != std::string::npos)
+      return make_error(failure::data, id + ": impact description", std::string("still holds the placeholder ") + placeholder,
+                        "replace it before saving");
+  c.description = text;
+  c.credit = credit;
+  c.affected_versions = affects;
+  VMT_TRY_STATUS(detail::save(s, c, "description", "impact description saved (" + std::to_string(text.size()) + " bytes)"));
+  return detail::comment_once(s, c, "description:" + hash::sha256_hex(text).substr(0, 16),
+                              "Impact description (draft for review by the reporter and the PTL):\n\n" + text);
+}
+
+status review(session& s, const std::string& id, const std::string& note) {
+  VMT_TRY(c, s.load(id));
+  if (c.description.empty())
+    return make_error(failure::unavailable, id, "has no impact description to review",
+                      "draft one first: vmt describe " + id);
+  VMT_TRY(to, transition(s, c, process::verb::describe,
+                         note.empty() ? "the reporter and the PTL agree with the impact description" : note));
+  (void)to;
+  return ok_v;
+}
+
+result<cve_request_result> cve_request(session& s, const std::string& id) {
+  VMT_TRY(c, s.load(id));
+  if (c.description.empty())
+    return make_error(failure::unavailable, id, "has no impact description; the CVE request is made from it",
+                      "vmt describe " + id);
+  VMT_TRY(to, transition(s, c, process::verb::cve_request, "CVE request prepared for MITRE"));
+  (void)to;
+  const auto* coordinator = s.signer();
+  cve_request_result out;
+  auto add = [&](std::string name, std::string value) { out.fields.push_back({std::move(name), std::move(value)}); };
+  auto prose = description_prose(c.description);
+  add("Select a request type", "Report Vulnerability/Request CVE ID");
+  add("Enter your e-mail address", coordinator ? coordinator->email : s.actor);
+  if (c.is_private) {
+    std::string key = "(no coordinator key configured)";
+    if (coordinator) {
+      auto armored = crypto::export_public(s.cfg.path(s.cfg.gnupg_home), coordinator->key);
+      if (armored) key = *armored;
+    }
+    add("Enter your PGP Key (optional)", key);
+  }
+  add("Number of vulnerabilities reported or IDs requested", "1");
+  add("I have verified that this vulnerability is not in a CNA-covered product", "Yes");
+  add("I have verified that the vulnerability has not already been assigned a CVE ID", "Yes");
+  add("Vulnerability type", "Other or Unknown (enter the type, e.g. a CWE, in the free-text field)");
+  add("Vendor of the product(s)", s.cfg.team.vendor);
+  add("Affected product(s)/code base: Product", detail::project_display(s, c));
+  add("Affected product(s)/code base: Version", c.affected_versions);
+  add("Has vendor confirmed or acknowledged the vulnerability?", "Yes");
+  add("Attack type", "Context-dependent");
+  add("Impact", "(check what applies: Code Execution, Denial of Service, Escalation of Privileges, Information Disclosure, Other)");
+  add("Affected component(s)", "(from the description: the affected module or API)");
+  add("Attack vector(s)", "(from the description: how an attacker reaches it)");
+  add("Suggested description of the vulnerability for use in the CVE", without_first_sentence(prose));
+  add("Discoverer(s)/Credits", c.credit.empty() ? c.reporter_name : c.credit);
+  add("Reference(s)", c.tracker_url.empty() ? "(the bug URL)" : c.tracker_url);
+  add("Additional information",
+      c.is_private ? (c.disclosure_at.empty()
+                          ? "This report is currently under embargo and no disclosure date has been scheduled at this time."
+                          : "This report is currently under embargo until " + c.disclosure_at + ".")
+                   : "");
+
+  // The CNA container a CNA would send (CVE Services), kept as a draft beside the store.
+  nlohmann::json cna;
+  cna["title"] = detail::advisory_title(c);
+  cna["descriptions"] = {{{"lang", "en"}, {"value", prose}}};
+  cna["affected"] = {{{"vendor", s.cfg.team.vendor},
+                      {"product", detail::project_display(s, c)},
+                      {"defaultStatus", "unaffected"},
+                      {"versions", cve_versions(c.affected_versions)}}};
+  if (cna["affected"][0]["versions"].empty()) {
+    cna["affected"][0].erase("versions");
+    cna["affected"][0]["defaultStatus"] = "unknown";
+  }
+  cna["references"] = {{{"url", c.tracker_url.empty() ? s.cfg.team.site_url : c.tracker_url}}};
+  if (!(c.credit.empty() && c.reporter_name.empty()))
+    cna["credits"] = {{{"lang", "en"}, {"value", c.credit.empty() ? c.reporter_name : c.credit}, {"type", "reporter"}}};
+  auto dir = s.cfg.path("cve");
+  VMT_TRY_STATUS(fs::make_private_dir(dir));
+  out.draft_path = dir + "/" + id + ".json";
+  VMT_TRY_STATUS(fs::write_file_atomic(out.draft_path, nlohmann::json{{"cnaContainer", cna}}.dump(2) + "\n"));
+  // Telling MITRE is a disclosure (to the CNA): recorded when the coordinator submits the form.
+  VMT_TRY_STATUS(s.record(id, "cve", "CVE request prepared; CNA container draft " + out.draft_path));
+  return out;
+}
+
+status cve_assign(session& s, const std::string& id, const std::string& cve) {
+  if (!valid_cve_id(cve))
+    return make_error(failure::data, "CVE id '" + cve + "'", "is not a CVE id",
+                      "write CVE-YYYY-NNNN (four or more digits), as MITRE assigned it");
+  VMT_TRY(c, s.load(id));
+  if (!c.cve.empty() && c.cve != cve)
+    return make_error(failure::data, id, "already has " + c.cve, "a second CVE for the same case is not supported");
+  c.cve = cve;
+  auto title = detail::advisory_title(c) + " (" + cve + ")";
+  if (!c.tracker_bug.empty()) {
+    VMT_TRY(t, s.tracker());
+    VMT_TRY_STATUS(t->link_cve(c.tracker_bug, cve));
+    VMT_TRY_STATUS(t->set_title(c.tracker_bug, title));
+  }
+  c.title = title;
+  VMT_TRY_STATUS(s.st.transaction([&]() -> status {
+    VMT_TRY_STATUS(s.st.update_case(c));
+    VMT_TRY_STATUS(s.record(id, "disclosed", cve + " assigned by MITRE; bug retitled '" + title + "'", {"MITRE (CNA)"}));
+    return ok_v;
+  }));
+  // Public path: Fix Committed once the CVE is assigned; embargoed path: stays In Progress.
+  VMT_TRY(to, transition(s, c, process::verb::cve_assign, cve + " assigned"));
+  (void)to;
+  return ok_v;
+}
+
+}  // namespace vmt::workflow
