@@ -84,7 +84,7 @@ int run(int argc, char** argv) {
 
   auto st = vmt::store::store::open(cfg->path(cfg->store.path), cfg->store.busy_timeout_ms);
   if (!st) return filter_exit(st.err());
-  auto templates = vmt::intake::make_templates(*cfg);
+  auto templates = vmt::tmpl::make_engine(*cfg);
   auto rec = vmt::intake::make_reception(*cfg, **st, *templates);
   rec.after_step = crash_hook;
   auto got = vmt::intake::receive(rec, *msg);

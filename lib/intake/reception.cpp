@@ -260,11 +260,6 @@ const char* to_string(outcome o) {
   return "?";
 }
 
-std::unique_ptr<tmpl::engine> make_templates(const config::config& cfg) {
-  return std::make_unique<tmpl::engine>(
-      std::vector<std::string>{cfg.path(cfg.templates), config::data_dir() + "/templates"});
-}
-
 reception make_reception(const config::config& cfg, store::store& st, const tmpl::engine& templates) {
   reception r{cfg, st, templates, nullptr, nullptr, nullptr};
   r.open_tracker = [&cfg]() { return tracker::open(cfg); };

@@ -65,9 +65,6 @@ struct reception {
 // The reception with the default analyzer, composer and tracker for `cfg`.
 reception make_reception(const config::config& cfg, store::store& st, const tmpl::engine& templates);
 
-// The template engine for `cfg`: the team's templates folder first, then the shipped ones.
-std::unique_ptr<tmpl::engine> make_templates(const config::config& cfg);
-
 // File one spooled message. Errors are failure::temporary when retrying can help.
 result<receipt> receive(reception& r, const spooled& msg);
 

@@ -8,6 +8,7 @@
 
 #include <mutex>
 
+#include "config/config.h"
 #include "core/fs.h"
 
 namespace vmt::tmpl {
@@ -58,6 +59,10 @@ result<std::string> engine::render(const std::string& name, const dictionary& va
     return make_error(failure::config, path, "template does not parse",
                       "check {{ }} markers and that every {{#SECTION}} is closed");
   return out;
+}
+
+std::unique_ptr<engine> make_engine(const config::config& cfg) {
+  return std::make_unique<engine>(std::vector<std::string>{cfg.path(cfg.templates), config::data_dir() + "/templates"});
 }
 
 result<mail_text> render_mail(const engine& e, const std::string& name, const dictionary& values) {

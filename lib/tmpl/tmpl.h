@@ -19,6 +19,10 @@ class TemplateDictionary;
 class TemplateCache;
 }  // namespace ctemplate
 
+namespace vmt::config {
+struct config;
+}
+
 namespace vmt::tmpl {
 
 // Values for one rendering: {{NAME}} variables and {{#SECTION}}...{{/SECTION}} sections.
@@ -61,6 +65,9 @@ class engine {
   std::vector<std::string> roots_;
   std::unique_ptr<ctemplate::TemplateCache> cache_;
 };
+
+// The engine for a team: its own `templates` folder first, then the shipped ones.
+std::unique_ptr<engine> make_engine(const config::config& cfg);
 
 // A mail rendered from a template whose first lines are headers ("Subject: ...") up to a blank line.
 struct mail_text {

@@ -31,6 +31,24 @@ std::string context::who() {
   return "coordinator";
 }
 
+result<const tmpl::engine*> context::templates() {
+  if (!templates_) {
+    VMT_TRY(c, cfg());
+    templates_ = tmpl::make_engine(*c);
+  }
+  return static_cast<const tmpl::engine*>(templates_.get());
+}
+
+result<workflow::session*> context::work() {
+  if (!session_) {
+    VMT_TRY(c, cfg());
+    VMT_TRY(s, db());
+    VMT_TRY(t, templates());
+    session_ = workflow::make_session(*c, *s, *t, who());
+  }
+  return session_.get();
+}
+
 void on_run(CLI::App* cmd, action body) {
   cmd->callback([body = std::move(body)] {
     try {

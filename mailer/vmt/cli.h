@@ -16,6 +16,8 @@
 #include "config/config.h"
 #include "core/status.h"
 #include "store/store.h"
+#include "tmpl/tmpl.h"
+#include "workflow/workflow.h"
 
 namespace vmt::cli {
 
@@ -30,10 +32,16 @@ class context {
   result<store::store*> db();
   // The acting person's address for the ledger.
   std::string who();
+  // The templates: the team's folder first, then the shipped ones.
+  result<const tmpl::engine*> templates();
+  // A workflow session on the configured store, tracker and GnuPG home.
+  result<workflow::session*> work();
 
  private:
   std::unique_ptr<config::config> cfg_;
   std::unique_ptr<store::store> store_;
+  std::unique_ptr<tmpl::engine> templates_;
+  std::unique_ptr<workflow::session> session_;
 };
 
 // A verb's body: returns ok, or the error that main prints and maps to an exit code. Output goes to

@@ -183,7 +183,7 @@ status cmd_set_project(context& ctx, const std::string& id, const std::string& p
     return st->add_event(e);
   }));
   // The new project's core security team is subscribed and gets a task, as at reception.
-  auto templates = intake::make_templates(*cfg);
+  auto templates = tmpl::make_engine(*cfg);
   auto rec = intake::make_reception(*cfg, *st, *templates);
   rec.actor = ctx.who();
   VMT_TRY_STATUS(intake::complete_case_reception(rec, id));
@@ -236,7 +236,7 @@ status cmd_quarantine_retry(context& ctx, std::int64_t message) {
     return d2.run();
   }));
   VMT_TRY(sp, intake::spool_bytes(raw, cfg->path(cfg->spool)));
-  auto templates = intake::make_templates(*cfg);
+  auto templates = tmpl::make_engine(*cfg);
   auto rec = intake::make_reception(*cfg, *st, *templates);
   rec.actor = ctx.who();
   VMT_TRY(got, intake::receive(rec, sp));
@@ -249,7 +249,7 @@ status cmd_spool_resume(context& ctx) {
   VMT_TRY(cfg, ctx.cfg());
   VMT_TRY(st, ctx.db());
   VMT_TRY(stuck, st->messages_in_state("filed"));
-  auto templates = intake::make_templates(*cfg);
+  auto templates = tmpl::make_engine(*cfg);
   auto rec = intake::make_reception(*cfg, *st, *templates);
   int done = 0;
   for (const auto& m : stuck) {

@@ -13,6 +13,7 @@
 #include "process/calendar.h"
 #include "process/taxonomy.h"
 #include "process/versions.h"
+#include "workflow/disclosure.h"
 
 namespace vmt::cli {
 
@@ -48,9 +49,33 @@ json disclosure_json(const process::disclosure& d) {
 
 struct schedule_args {
   std::string from, date;
+  std::string case_id, notify_on, reason;
+  bool force = false;
 };
 
+// `schedule CASE`: set the case's disclosure date (workflow::schedule checks the rules and the
+// reporter's deadline, and records the decision in the ledger).
+status run_case_schedule(context& ctx, const schedule_args& a) {
+  VMT_TRY(s, ctx.work());
+  VMT_TRY(r, workflow::schedule(*s, a.case_id, {a.notify_on, a.date, a.force, a.reason}));
+  if (ctx.json) {
+    print_json({{"id", a.case_id}, {"disclosure", disclosure_json(r.when)}, {"forced", r.forced}, {"note", r.note}});
+  } else {
+    std::cout << a.case_id << ": disclosure " << short_weekday(r.when.day) << " " << clock::iso_time(r.when.at)
+              << "\n  " << r.note << "\n";
+  }
+  return ok_v;
+}
+
 status run_schedule(context& ctx, const schedule_args& a) {
+  if (!a.case_id.empty()) {
+    if (!a.from.empty())
+      return make_error(failure::usage, "schedule", "give a CASE or --from, not both",
+                        "use --notify-on to say when the case's notification goes out");
+    return run_case_schedule(ctx, a);
+  }
+  if (a.from.empty())
+    return make_error(failure::usage, "schedule", "give a CASE, or --from YYYY-MM-DD to see the rule applied");
   VMT_TRY(from, date_option(a.from, "--from"));
   std::optional<clock::days> chosen;
   if (!a.date.empty()) {
@@ -243,10 +268,14 @@ status run_taxonomy(context& ctx) {
 
 void register_process_commands(CLI::App& app, context& ctx) {
   auto sa = std::make_shared<schedule_args>();
-  auto* sched =
-      app.add_subcommand("schedule", "propose the disclosure date for a notification sent on a given day");
-  sched->add_option("--from", sa->from, "day the notification is (or was) sent, YYYY-MM-DD")->required();
-  sched->add_option("--date", sa->date, "check a date a coordinator would choose, YYYY-MM-DD");
+  auto* sched = app.add_subcommand(
+      "schedule", "set a case's disclosure date, or (--from) propose one for a notification sent on a given day");
+  sched->add_option("CASE", sa->case_id, "the case to schedule");
+  sched->add_option("--from", sa->from, "without a case: day the notification is (or was) sent, YYYY-MM-DD");
+  sched->add_option("--date", sa->date, "a date a coordinator chooses, YYYY-MM-DD (checked against the rules)");
+  sched->add_option("--notify-on", sa->notify_on, "with a case: day the notification goes out (default today)");
+  sched->add_flag("--force", sa->force, "with a case: accept a --date outside the rules (needs --reason)");
+  sched->add_option("--reason", sa->reason, "why the rules are overridden (recorded in the ledger)");
   sched->add_flag("--json", ctx.json, "print the plan as JSON");
   on_run(sched, [&ctx, sa] { return run_schedule(ctx, *sa); });
 
