@@ -25,6 +25,7 @@ constexpr row table[] = {
     {failure::protocol, EX_PROTOCOL, "protocol"},
     {failure::permission, EX_NOPERM, "permission"},
     {failure::config, EX_CONFIG, "config"},
+    {failure::action_due, 1, "action-due"},
 };
 const row& lookup(failure f) {
   for (const auto& r : table)

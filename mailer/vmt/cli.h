@@ -51,6 +51,9 @@ using action = std::function<status()>;
 // Attach `body` to `cmd` so that running it stores the status for main to report.
 void on_run(CLI::App* cmd, action body);
 
+// The outbound queue runner for `vmt check` (empty until the transport lands its runner).
+std::function<status()> outbox_flusher(context& ctx);
+
 // Print a JSON document (pretty) to stdout.
 void print_json(const nlohmann::json& j);
 

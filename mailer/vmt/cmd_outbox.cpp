@@ -3,6 +3,8 @@
 
 namespace vmt::cli {
 
+std::function<status()> outbox_flusher(context&) { return {}; }
+
 void register_outbox_commands(CLI::App& app, context& ctx) {}
 
 }  // namespace vmt::cli

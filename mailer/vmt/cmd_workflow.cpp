@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "core/fs.h"
 #include "workflow/disclosure.h"
+#include "workflow/watchdog.h"
 #include "workflow/workflow.h"
 
 extern char** environ;
@@ -315,6 +316,26 @@ void register_workflow_commands(CLI::App& app, context& ctx) {
     VMT_TRY(s, ctx.work());
     VMT_TRY_STATUS(workflow::end_embargo(*s, a.id, a.reason));
     return print_case_status(ctx, a.id, "embargo ended, the case is public");
+  });
+
+  auto* check = app.add_subcommand("check", "the watchdog (cron, systemd timer): run what is due, flag what needs a person");
+  check->add_flag("--dry-run", a.print, "report only: run nothing, mail nobody");
+  json_flag(check);
+  on_run(check, [&ctx]() -> status {
+    VMT_TRY(s, ctx.work());
+    workflow::check_options o;
+    o.dry_run = a.print;
+    o.flush_outbox = outbox_flusher(ctx);
+    VMT_TRY(report, workflow::check(*s, o));
+    auto arr = nlohmann::json::array();
+    for (const auto& i : report.items) {
+      arr.push_back({{"case", i.case_id}, {"kind", i.kind}, {"message", i.message}, {"action_due", i.action_due}});
+      if (!ctx.json) std::printf("%-14s %-17s %s\n", i.case_id.empty() ? "-" : i.case_id.c_str(), i.kind.c_str(), i.message.c_str());
+    }
+    if (ctx.json) print_json({{"action_due", report.action_due()}, {"items", arr}});
+    if (report.action_due())
+      return make_error(failure::action_due, "vmt check", "action is due (see above)");
+    return ok_v;
   });
 
   auto* terms = app.add_subcommand("terms", "record the reporter's own disclosure terms (they prevail)");
