@@ -89,13 +89,21 @@ struct reader {
   }
 };
 
-// Keeps the server's last reply line (libcurl reports replies as "header in"); what we send is not
-// looked at (it holds the AUTH exchange).
+// The server's last reply line before QUIT (libcurl reports replies as "header in"): the answer
+// to the final dot, or the refusal. Of what we send only the QUIT is looked at (the rest holds the
+// AUTH exchange).
+struct transcript {
+  std::string last_reply;
+  bool quitting = false;
+};
+
 int on_debug(CURL*, curl_infotype type, char* data, size_t size, void* self) {
-  if (type != CURLINFO_HEADER_IN) return 0;
+  auto& t = *static_cast<transcript*>(self);
+  if (type == CURLINFO_HEADER_OUT && size >= 4 && std::memcmp(data, "QUIT", 4) == 0) t.quitting = true;
+  if (type != CURLINFO_HEADER_IN || t.quitting) return 0;
   std::string line(data, size);
   while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
-  if (!line.empty()) *static_cast<std::string*>(self) = line.substr(0, 400);
+  if (!line.empty()) t.last_reply = line.substr(0, 400);
   return 0;
 }
 
@@ -114,7 +122,7 @@ class smtp_transport final : public transport {
     CURL* h = curl_easy_init();
     if (!h) return {verdict::temporary, "libcurl could not start a session", true};
     char errbuf[CURL_ERROR_SIZE] = "";
-    std::string last_reply;
+    transcript tr;
     reader rd;
     rd.data = bytes;
     rd.j = &j;
@@ -143,7 +151,7 @@ class smtp_transport final : public transport {
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
     curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);  // feeds on_debug; nothing is printed
     curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, &on_debug);
-    curl_easy_setopt(h, CURLOPT_DEBUGDATA, &last_reply);
+    curl_easy_setopt(h, CURLOPT_DEBUGDATA, &tr);
 
     CURLcode rc = curl_easy_perform(h);
     long reply = 0;
@@ -153,10 +161,10 @@ class smtp_transport final : public transport {
 
     std::string msg;
     if (rc == CURLE_OK) {
-      msg = last_reply;
+      msg = tr.last_reply;
     } else {
       msg = errbuf[0] ? errbuf : curl_easy_strerror(rc);
-      if (!last_reply.empty() && reply >= 400) msg += " (server: " + last_reply + ")";
+      if (!tr.last_reply.empty() && reply >= 400) msg += " (server: " + tr.last_reply + ")";
       msg = url_ + ": " + msg;
     }
     return classify_smtp(rc, reply, msg, rd.past_end);

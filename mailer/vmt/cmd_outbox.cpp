@@ -29,6 +29,7 @@ nlohmann::json to_json(const transport::outbox_entry& e) {
           {"not_before", e.mail.not_before},
           {"attempts", e.attempts},
           {"transport", e.transport},
+          {"phase", e.phase},
           {"next_attempt", e.next_attempt},
           {"last_error", e.last_error},
           {"receipt", e.receipt},
