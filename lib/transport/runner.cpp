@@ -305,7 +305,15 @@ result<delivery> send_one(store::store& st, const std::string& root, detail::tra
     return static_cast<bool>(r);
   };
   auto d = tp.send(j, *bytes);
-  VMT_TRY_STATUS(record(st, root, e, tp.name(), d, now, rep));
+  // The transport has answered: losing that answer to a busy store would turn a sent SMTP mail into
+  // an uncertain one, so insist a little (record() is safe to repeat).
+  auto recorded = record(st, root, e, tp.name(), d, now, rep);
+  for (int i = 0; !recorded && recorded.err().kind == failure::temporary && i < 10; ++i) {
+    spdlog::warn("outbox: mail {}: cannot record the outcome yet ({}); retrying", e.id, recorded.err().message());
+    ::sleep(1);
+    recorded = record(st, root, e, tp.name(), d, now, rep);
+  }
+  VMT_TRY_STATUS(recorded);
   return d;
 }
 
