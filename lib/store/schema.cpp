@@ -169,6 +169,15 @@ CREATE TABLE access (
   PRIMARY KEY(case_id, who)
 );
 )sql",
+      // 4: the queue runner's bookkeeping (lib/transport/runner.cpp, docs/outbound.md). A new state
+      // `uncertain`: the transport may have accepted the mail before the runner died; it is not
+      // resent until a coordinator decides (vmt outbox retry / mark-sent).
+      R"sql(
+ALTER TABLE outbox ADD COLUMN transport TEXT;     -- maildir | sendmail | smtp: of the current or last attempt
+ALTER TABLE outbox ADD COLUMN phase TEXT;         -- how far the current attempt got: NULL | end-of-data
+ALTER TABLE outbox ADD COLUMN next_attempt TEXT;  -- after a temporary failure: not retried before this UTC time
+ALTER TABLE outbox ADD COLUMN receipt TEXT;       -- the transport's answer (SMTP reply, sendmail status)
+)sql",
   };
   return steps;
 }
