@@ -2,10 +2,13 @@
 #include "crypto/gpg.h"
 
 #include <gpg-error.h>
+#include <gpgme++/engineinfo.h>
 #include <gpgme++/global.h>
+#include <gpgme++/interfaces/passphraseprovider.h>
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cstring>
 #include <cctype>
 #include <mutex>
 
@@ -14,6 +17,18 @@ namespace vmt::crypto::detail {
 namespace {
 
 std::once_flag init_once;
+
+// Answers every passphrase request with an empty passphrase. Cancelling would make gpg stop at
+// the first passphrase-protected key; a wrong (empty) answer makes it give that key up and try the
+// next one, so one protected key in the home cannot block decryption with the others.
+class no_passphrase : public GpgME::PassphraseProvider {
+ public:
+  char* getPassphrase(const char*, const char*, bool, bool& canceled) override {
+    canceled = false;
+    return ::strdup("");
+  }
+};
+no_passphrase refuse_passphrase;
 
 std::string lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -24,6 +39,14 @@ std::string lower(std::string s) {
 
 result<std::unique_ptr<GpgME::Context>> open(const std::string& gnupg_home) {
   std::call_once(init_once, [] { GpgME::initializeLibrary(); });
+  // gpg before 2.2.8 could release plaintext of messages without integrity protection.
+  static const bool engine_ok = [] {
+    auto info = GpgME::engineInfo(GpgME::OpenPGP);
+    auto v = info.engineVersion();
+    return v >= "2.2.8";
+  }();
+  if (!engine_ok)
+    return make_error(failure::config, "gpg", "GnuPG 2.2.8 or later is needed (integrity checks)", "upgrade gnupg");
   struct stat st;
   if (gnupg_home.empty() || ::stat(gnupg_home.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
     return make_error(failure::config, gnupg_home.empty() ? "gnupg_home" : gnupg_home,
@@ -34,6 +57,7 @@ result<std::unique_ptr<GpgME::Context>> open(const std::string& gnupg_home) {
     return gpg_error(gnupg_home, "set home", e);
   ctx->setOffline(true);
   ctx->setPinentryMode(GpgME::Context::PinentryLoopback);
+  ctx->setPassphraseProvider(&refuse_passphrase);
   ctx->setKeyListMode(GpgME::Local);
   return ctx;
 }

@@ -141,7 +141,10 @@ result<decrypt_outcome> decrypt(const std::string& gnupg_home, std::string_view 
     }
     return res;
   }
-  if (unprotected) {
+  // Success means gpg saw a good MDC or AEAD tag: since 2.2.8 it fails any message without one
+  // (open() refuses older engines). gpgme's mode string cannot tell AEAD from the unprotected
+  // packet on 2.2 (both read "PGPCFB"), so only the legacy-cipher flag is checked here.
+  if (dr.isLegacyCipherNoMDC()) {
     res.status = decrypt_status::integrity;
     res.detail = "no integrity protection";
     return res;
