@@ -8,11 +8,13 @@
 #include <gpg-error.h>
 #include <gpgme++/data.h>
 #include <gpgme++/decryptionresult.h>
+#include <gpgme++/interfaces/dataprovider.h>
 #include <gpgme++/verificationresult.h>
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
 
+#include <cstdio>
 #include <cstring>
 
 #include "crypto/gpg.h"
@@ -22,6 +24,26 @@ extern char** environ;
 namespace vmt::crypto {
 
 namespace {
+
+// Output of gpg written straight into a std::string (GpgME::Data's own buffer would need a second
+// copy of a possibly large plaintext).
+class string_sink : public GpgME::DataProvider {
+ public:
+  std::string text;
+  bool isSupported(Operation op) const override { return op == Write || op == Release || op == Seek; }
+  ssize_t read(void*, size_t) override { return -1; }
+  ssize_t write(const void* buffer, size_t size) override {
+    text.append(static_cast<const char*>(buffer), size);
+    return static_cast<ssize_t>(size);
+  }
+  off_t seek(off_t offset, int whence) override {
+    // gpgme only rewinds an empty sink or asks for the current end.
+    if (offset == 0 && (whence == SEEK_END || whence == SEEK_CUR)) return static_cast<off_t>(text.size());
+    if (offset == 0 && whence == SEEK_SET) return 0;
+    return -1;
+  }
+  void release() override {}
+};
 
 bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
@@ -109,7 +131,8 @@ const char* to_string(decrypt_status s) {
 result<decrypt_outcome> decrypt(const std::string& gnupg_home, std::string_view ciphertext) {
   VMT_TRY(ctx, detail::open(gnupg_home));
   GpgME::Data in(ciphertext.data(), ciphertext.size(), false);
-  GpgME::Data out;
+  string_sink sink;
+  GpgME::Data out(&sink);
   auto [dr, vr] = ctx->decryptAndVerify(in, out);
   decrypt_outcome res;
   for (const auto& r : dr.recipients())
@@ -156,7 +179,7 @@ result<decrypt_outcome> decrypt(const std::string& gnupg_home, std::string_view 
     return res;
   }
   res.status = decrypt_status::ok;
-  res.plaintext = out.toString();
+  res.plaintext = std::move(sink.text);
   res.signatures = convert_all(*ctx, vr);
   if (vr.error() && detail::environment_failure(vr.error())) return detail::gpg_error(gnupg_home, "verify", vr.error());
   return res;

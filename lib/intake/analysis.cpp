@@ -45,6 +45,38 @@ std::string lower(std::string s) {
   return s;
 }
 
+// The decoded body of `e`: a view into the message when no transfer encoding applies, else the
+// decoded bytes kept in `storage` (large messages must not be copied more than needed).
+std::string_view decoded_view(const document& d, const entity& e, std::string& storage) {
+  if (e.encoding == "base64" || e.encoding == "quoted-printable") {
+    storage = message::decoded_body(d, e);
+    return storage;
+  }
+  return message::body_bytes(d, e);
+}
+
+// CRLF -> LF without a copy.
+std::string lf(std::string s) {
+  std::size_t o = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\r' && i + 1 < s.size() && s[i + 1] == '\n') continue;
+    s[o++] = s[i];
+  }
+  s.resize(o);
+  return s;
+}
+
+// The "mixed-up" mangling of PGP/MIME: multipart/mixed of an empty text part, the
+// application/pgp-encrypted version part and the application/octet-stream ciphertext.
+bool mixed_up(const document& d, const entity& e) {
+  if (!e.type.is("multipart", "mixed") || e.children.size() != 3) return false;
+  const auto& c = e.children;
+  return c[0].type.is("text", "plain") && blank(message::decoded_body(d, c[0])) &&
+         c[1].type.is("application", "pgp-encrypted") &&
+         message::decoded_body(d, c[1]).find("Version: 1") != std::string::npos &&
+         c[2].type.is("application", "octet-stream");
+}
+
 // Where a walk stands.
 struct state {
   bool top = true;         // still the whole content of the message
@@ -98,9 +130,10 @@ class walker {
  private:
   status signed_part(const document& d, const entity& e, const std::string& path, state st);
   status encrypted_part(const document& d, const entity& e, const std::string& path, state st);
+  status decrypt_payload(const document& d, const entity& e, const entity& cpart, const std::string& cpath, state st);
   status text_leaf(const document& d, const entity& e, const std::string& path, const state& st);
   status inline_pgp(const document& d, const entity& e, const std::string& path, const state& st,
-                    const std::string& bytes, const std::vector<detail::armor_block>& blocks);
+                    std::string_view bytes, const std::vector<detail::armor_block>& blocks);
   void add_leaf(const document& d, const entity& e, const std::string& path, const state& st, bool attachment);
   bool budget() {
     if (ops_ >= max_crypto_ops) {
@@ -133,6 +166,12 @@ status walker::walk(const document& d, const entity& e, const std::string& path,
   const auto& ct = e.type;
   if (ct.is("multipart", "signed") && !e.children.empty()) return signed_part(d, e, path, st);
   if (ct.is("multipart", "encrypted") && !e.children.empty()) return encrypted_part(d, e, path, st);
+  if (st.top && mixed_up(d, e)) {
+    // PGP/MIME that Exchange rewrote as multipart/mixed (empty text, version part, ciphertext):
+    // repaired as notmuch and Thunderbird do, and flagged.
+    add_flag(a_.flags, "repaired-mixed-up");
+    return decrypt_payload(d, e, e.children[2], path + ".3", st);
+  }
   if (st.top && st.encrypted && !ph_entity) ph_entity = &e;
   if ((ct.type == "application" && (ct.subtype == "pkcs7-mime" || ct.subtype == "x-pkcs7-mime"))) {
     add_flag(a_.flags, "smime-unsupported");
@@ -206,13 +245,18 @@ status walker::encrypted_part(const document& d, const entity& e, const std::str
       !e.children[0].type.is("application", "pgp-encrypted"))
     add_flag(a_.flags, "malformed-encryption");
   std::size_t ci = e.children.size() >= 2 ? 1 : 0;
-  const entity& cpart = e.children[ci];
-  std::string cpath = path + "." + std::to_string(ci + 1);
+  return decrypt_payload(d, e, e.children[ci], path + "." + std::to_string(ci + 1), st);
+}
+
+status walker::decrypt_payload(const document& d, const entity& e, const entity& cpart, const std::string& cpath,
+                               state st) {
   if (!budget()) {
     encs.push_back({st.top, crypto::decrypt_status::failed, st.encrypted, !st.top && !st.encrypted});
     return ok_v;
   }
-  VMT_TRY(out, crypto::decrypt(opt_.gnupg_home, message::decoded_body(d, cpart)));
+  std::string storage;
+  VMT_TRY(out, crypto::decrypt(opt_.gnupg_home, decoded_view(d, cpart, storage)));
+  storage = std::string();
   for (const auto& r : out.recipients)
     if (std::find(a_.encrypted_to.begin(), a_.encrypted_to.end(), r) == a_.encrypted_to.end())
       a_.encrypted_to.push_back(r);
@@ -254,7 +298,8 @@ void walker::add_leaf(const document& d, const entity& e, const std::string& pat
     l.data = message::decoded_body(d, e);
     l.size = l.data.size();
   } else {
-    l.text = message::to_lf(message::text_of(d, e));
+    std::string storage;
+    l.text = lf(message::to_utf8(decoded_view(d, e, storage), e.type.params.get("charset")));
     l.size = l.text.size();
   }
   leaves.push_back(std::move(l));
@@ -266,7 +311,8 @@ status walker::text_leaf(const document& d, const entity& e, const std::string& 
   if (st.legacy_display_slot && (e.type.params.get("protected-headers") == "v1" || e.type.is("text", "rfc822-headers")))
     s.hidden = true;
   if (e.type.subtype == "plain" || !e.type_given) {
-    std::string bytes = message::decoded_body(d, e);
+    std::string storage;
+    std::string_view bytes = decoded_view(d, e, storage);
     bool broken = false;
     auto blocks = detail::find_armor(bytes, broken);
     if (broken) add_flag(a_.flags, "broken-armor");
@@ -277,7 +323,7 @@ status walker::text_leaf(const document& d, const entity& e, const std::string& 
 }
 
 status walker::inline_pgp(const document& d, const entity& e, const std::string& path, const state& st,
-                          const std::string& bytes, const std::vector<detail::armor_block>& blocks) {
+                          std::string_view bytes, const std::vector<detail::armor_block>& blocks) {
   std::string charset = e.type.params.get("charset");
   // Text around the blocks: attacker-controlled unless it came out of a ciphertext itself.
   std::vector<std::pair<std::size_t, std::size_t>> gaps;
@@ -288,15 +334,18 @@ status walker::inline_pgp(const document& d, const entity& e, const std::string&
   }
   gaps.emplace_back(pos, bytes.size());
   bool surrounded = std::any_of(gaps.begin(), gaps.end(), [&](const auto& g) {
-    return !blank(std::string_view(bytes).substr(g.first, g.second - g.first));
+    return !blank(bytes.substr(g.first, g.second - g.first));
   });
   bool whole = st.top && blocks.size() == 1 && !surrounded;
   if (surrounded) add_flag(a_.flags, "inline-pgp-with-text");
   if (blocks.size() > 1) add_flag(a_.flags, "multiple-inline-blocks");
   std::string around;
   for (const auto& g : gaps) {
-    auto piece = std::string_view(bytes).substr(g.first, g.second - g.first);
-    if (!blank(piece)) around += std::string(piece) + "\n";
+    auto piece = bytes.substr(g.first, g.second - g.first);
+    if (!blank(piece)) {
+      around.append(piece);
+      around += '\n';
+    }
   }
   if (!around.empty()) {
     leaf l;
@@ -305,14 +354,15 @@ status walker::inline_pgp(const document& d, const entity& e, const std::string&
     l.encrypted = st.encrypted;
     l.payload = st.payload;
     l.hidden = st.hidden;
-    l.text = message::to_lf(message::to_utf8(around, charset));
+    l.text = lf(message::to_utf8(around, charset));
+    around = std::string();
     l.size = l.text.size();
     leaves.push_back(std::move(l));
   }
   int n = 0;
   for (const auto& b : blocks) {
     std::string bpath = path + "/pgp" + std::to_string(++n);
-    std::string_view block = std::string_view(bytes).substr(b.begin, b.end - b.begin);
+    std::string_view block = bytes.substr(b.begin, b.end - b.begin);
     leaf l;
     l.path = bpath;
     l.content_type = "text/plain";
@@ -336,7 +386,7 @@ status walker::inline_pgp(const document& d, const entity& e, const std::string&
                         [](const auto& c) { return c.result == crypto::sig_result::good && !c.key_revoked; }))
           l.signer = out.signatures.front().fingerprint;
       }
-      l.text = message::to_lf(message::to_utf8(out.plaintext, charset));
+      l.text = lf(message::to_utf8(out.plaintext, charset));
     } else {
       VMT_TRY(out, crypto::verify_opaque(opt_.gnupg_home, block));
       sigs.push_back({whole, out.signatures});
@@ -347,7 +397,7 @@ status walker::inline_pgp(const document& d, const entity& e, const std::string&
           std::all_of(out.signatures.begin(), out.signatures.end(),
                       [](const auto& c) { return c.result == crypto::sig_result::good && !c.key_revoked; }))
         l.signer = out.signatures.front().fingerprint;
-      l.text = message::to_lf(message::to_utf8(out.signatures.empty() ? std::string(block) : out.plaintext, charset));
+      l.text = lf(message::to_utf8(out.signatures.empty() ? block : std::string_view(out.plaintext), charset));
     }
     l.size = l.text.size();
     leaves.push_back(std::move(l));
@@ -598,8 +648,12 @@ result<analysis> analyze(std::string_view raw, const options& opt) {
       body_payload = l.payload;
       break;
     }
-  auto append = [](std::string& to, const std::string& text) {
-    if (!to.empty() && to.back() != '\n') to += '\n';
+  auto append = [](std::string& to, std::string& text) {
+    if (to.empty()) {
+      to = std::move(text);
+      return;
+    }
+    if (to.back() != '\n') to += '\n';
     to += text;
   };
   for (auto& l : w.leaves) {

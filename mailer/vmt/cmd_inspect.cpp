@@ -21,6 +21,10 @@ result<std::string> read_bounded(const std::string& path, std::size_t limit) {
   std::ifstream f(path, std::ios::binary);
   if (!f) return make_error(failure::no_input, path, "cannot open the message file", "check the path");
   std::string data;
+  f.seekg(0, std::ios::end);
+  auto size = f.tellg();
+  f.seekg(0, std::ios::beg);
+  if (size > 0) data.reserve(std::min<std::size_t>(static_cast<std::size_t>(size), limit + 1));
   char buf[1 << 16];
   while (f && data.size() <= limit) {
     f.read(buf, sizeof buf);
