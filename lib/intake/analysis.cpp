@@ -84,6 +84,8 @@ struct state {
   int payload = -1;        // index of that payload
   std::string signer;      // fingerprint of a good signature covering this entity
   bool hidden = false;     // an alternative (or legacy display part) not used for the body
+  bool sig_whole = true;   // false below a signature layer vmt cannot check (S/MIME): a signature
+                           // found there covers the part, never "the whole message"
   bool legacy_display_slot = false;  // first child of a multipart/mixed decrypted payload root
 };
 
@@ -172,6 +174,8 @@ status walker::walk(const document& d, const entity& e, const std::string& path,
     add_flag(a_.flags, "repaired-mixed-up");
     return decrypt_payload(d, e, e.children[2], path + ".3", st);
   }
+  if (st.top && ct.is("message", "rfc822") && lower(ct.params.get("forwarded")) == "no" && !e.children.empty())
+    return walk(d, e.children[0], path + ".1", st);  // header protection by wrapping (RFC 8551 3.1)
   if (st.top && st.encrypted && !ph_entity) ph_entity = &e;
   if ((ct.type == "application" && (ct.subtype == "pkcs7-mime" || ct.subtype == "x-pkcs7-mime"))) {
     add_flag(a_.flags, "smime-unsupported");
@@ -208,13 +212,15 @@ status walker::signed_part(const document& d, const entity& e, const std::string
   if (protocol == "application/pkcs7-signature" || protocol == "application/x-pkcs7-signature") {
     // S/MIME: no CMS support, so the content counts as unsigned (never as signed, never a crash).
     add_flag(a_.flags, "smime-signature-unchecked");
-    return walk(d, e.children[0], path + ".1", st);
+    state cs = st;
+    cs.sig_whole = false;
+    return walk(d, e.children[0], path + ".1", cs);
   }
   bool well_formed = protocol == "application/pgp-signature" && e.children.size() == 2 &&
                      e.children[1].type.is("application", "pgp-signature");
   if (!well_formed || !budget()) {
     if (!well_formed) add_flag(a_.flags, "malformed-signature");
-    sigs.push_back({st.top, {}});
+    sigs.push_back({st.top && st.sig_whole, {}});
     state cs = st;
     cs.signer.clear();
     VMT_TRY_STATUS(walk(d, e.children[0], path + ".1", cs));
@@ -233,7 +239,7 @@ status walker::signed_part(const document& d, const entity& e, const std::string
   bool all_good = !checks.empty() && std::all_of(checks.begin(), checks.end(), [](const auto& c) {
     return c.result == crypto::sig_result::good && !c.key_revoked && !c.sig_expired;
   });
-  sigs.push_back({st.top, checks});
+  sigs.push_back({st.top && st.sig_whole, checks});
   state cs = st;
   if (all_good) cs.signer = checks.front().fingerprint;
   return walk(d, e.children[0], path + ".1", cs);
@@ -266,7 +272,7 @@ status walker::decrypt_payload(const document& d, const entity& e, const entity&
   cs.encrypted = true;
   cs.payload = payloads++;
   if (!out.signatures.empty()) {
-    sigs.push_back({st.top, out.signatures});
+    sigs.push_back({st.top && st.sig_whole, out.signatures});
     bool all_good = std::all_of(out.signatures.begin(), out.signatures.end(), [](const auto& c) {
       return c.result == crypto::sig_result::good && !c.key_revoked && !c.sig_expired;
     });
@@ -337,6 +343,7 @@ status walker::inline_pgp(const document& d, const entity& e, const std::string&
     return !blank(bytes.substr(g.first, g.second - g.first));
   });
   bool whole = st.top && blocks.size() == 1 && !surrounded;
+  bool sig_whole = whole && st.sig_whole;
   if (surrounded) add_flag(a_.flags, "inline-pgp-with-text");
   if (blocks.size() > 1) add_flag(a_.flags, "multiple-inline-blocks");
   std::string around;
@@ -381,7 +388,7 @@ status walker::inline_pgp(const document& d, const entity& e, const std::string&
       l.encrypted = true;
       l.payload = payloads++;
       if (!out.signatures.empty()) {
-        sigs.push_back({whole, out.signatures});
+        sigs.push_back({sig_whole, out.signatures});
         if (std::all_of(out.signatures.begin(), out.signatures.end(),
                         [](const auto& c) { return c.result == crypto::sig_result::good && !c.key_revoked; }))
           l.signer = out.signatures.front().fingerprint;
@@ -389,7 +396,7 @@ status walker::inline_pgp(const document& d, const entity& e, const std::string&
       l.text = lf(message::to_utf8(out.plaintext, charset));
     } else {
       VMT_TRY(out, crypto::verify_opaque(opt_.gnupg_home, block));
-      sigs.push_back({whole, out.signatures});
+      sigs.push_back({sig_whole, out.signatures});
       l.encrypted = st.encrypted;
       l.payload = st.payload;
       l.signer = st.signer;
