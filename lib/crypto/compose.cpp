@@ -47,7 +47,8 @@ bool valid_msg_id(const std::string& id) {
   if (id.empty() || id.size() > 250) return false;
   for (char c : id) {
     unsigned char u = static_cast<unsigned char>(c);
-    if (u <= 32 || u >= 127 || c == '<' || c == '>' || c == '"' || c == '\\' || c == '(' || c == ')' || c == ',')
+    if (u <= 32 || u >= 127 || c == '<' || c == '>' || c == '"' || c == '\\' || c == '(' || c == ')' ||
+        c == ',')
       return false;
   }
   auto at = id.find('@');
@@ -57,15 +58,28 @@ bool valid_msg_id(const std::string& id) {
 result<std::string> msg_id(const std::string& raw, const char* field) {
   std::string id = strip_angles(raw);
   if (!valid_msg_id(id))
-    return make_error(failure::data, field, "not a valid message id: '" + message::repair_utf8(id.substr(0, 80)) + "'",
+    return make_error(failure::data, field,
+                      "not a valid message id: '" + message::repair_utf8(id.substr(0, 80)) + "'",
                       "use local@domain without spaces or angle brackets");
   return id;
 }
 
 bool reserved_header(const std::string& name) {
-  static const char* reserved[] = {"from", "to", "cc", "bcc", "subject", "date", "message-id", "in-reply-to",
-                                   "references", "mime-version", "content-type", "content-transfer-encoding",
-                                   "content-disposition", "sender", "reply-to"};
+  static const char* reserved[] = {"from",
+                                   "to",
+                                   "cc",
+                                   "bcc",
+                                   "subject",
+                                   "date",
+                                   "message-id",
+                                   "in-reply-to",
+                                   "references",
+                                   "mime-version",
+                                   "content-type",
+                                   "content-transfer-encoding",
+                                   "content-disposition",
+                                   "sender",
+                                   "reply-to"};
   std::string n = lower(name);
   return std::any_of(std::begin(reserved), std::end(reserved), [&](const char* r) { return n == r; });
 }
@@ -86,7 +100,9 @@ result<std::string> address_list(const std::vector<address>& list, const char* f
 }
 
 // The signature or ciphertext gpg made, as CRLF text.
-std::string armored(GpgME::Data& d) { return message::to_crlf(d.toString()); }
+std::string armored(GpgME::Data& d) {
+  return message::to_crlf(d.toString());
+}
 
 error crypto_failure(const std::string& home, const std::string& op, const GpgME::Error& e) {
   if (detail::environment_failure(e)) return detail::gpg_error(home, op, e);
@@ -122,7 +138,8 @@ result<composed> compose(const std::string& gnupg_home, const outgoing& mail) {
   std::vector<std::string> extra;
   for (const auto& [name, value] : mail.headers) {
     if (!message::valid_header_name(name) || reserved_header(name))
-      return make_error(failure::data, "headers", "header name not allowed: '" + message::repair_utf8(name.substr(0, 60)) + "'",
+      return make_error(failure::data, "headers",
+                        "header name not allowed: '" + message::repair_utf8(name.substr(0, 60)) + "'",
                         "use an X- name of printable ASCII without ':'");
     extra.push_back(message::encode_unstructured(name, value));
   }
@@ -147,7 +164,8 @@ result<composed> compose(const std::string& gnupg_home, const outgoing& mail) {
   } else {
     std::vector<part> kids;
     kids.push_back(message::text_part(mail.body));
-    for (const auto& a : mail.attachments) kids.push_back(message::attachment_part(a.filename, a.content_type, a.data));
+    for (const auto& a : mail.attachments)
+      kids.push_back(message::attachment_part(a.filename, a.content_type, a.data));
     content = message::multipart("mixed", std::move(kids), ph);
   }
   if (mail.protected_headers) {
@@ -185,7 +203,8 @@ result<composed> compose(const std::string& gnupg_home, const outgoing& mail) {
     signed_content.verbatim = true;
     signed_content.body = content_bytes;
     part sig_part;
-    sig_part.header_lines = {message::content_type_line("application/pgp-signature", message::format_param("name", "signature.asc")),
+    sig_part.header_lines = {message::content_type_line("application/pgp-signature",
+                                                        message::format_param("name", "signature.asc")),
                              "Content-Description: OpenPGP digital signature",
                              "Content-Disposition: attachment; filename=\"signature.asc\""};
     sig_part.body = armored(sig);
@@ -199,7 +218,8 @@ result<composed> compose(const std::string& gnupg_home, const outgoing& mail) {
     for (const auto& f : fprs) {
       GpgME::Error e;
       GpgME::Key k = ctx->key(f.c_str(), e, false);
-      if (e && detail::environment_failure(e)) return detail::gpg_error(gnupg_home, "recipient key lookup", e);
+      if (e && detail::environment_failure(e))
+        return detail::gpg_error(gnupg_home, "recipient key lookup", e);
       if (k.isNull() || !k.canEncrypt() || k.isBad())
         return make_error(failure::data, gnupg_home, "no usable encryption key " + f,
                           "import the recipient's current key (vmt key import) or fix the stakeholder entry");
@@ -213,10 +233,12 @@ result<composed> compose(const std::string& gnupg_home, const outgoing& mail) {
     if (sr.error()) return crypto_failure(gnupg_home, "sign", sr.error());
     if (er.error()) return crypto_failure(gnupg_home, "encrypt", er.error());
     part version;
-    version.header_lines = {"Content-Type: application/pgp-encrypted", "Content-Description: PGP/MIME version identification"};
+    version.header_lines = {"Content-Type: application/pgp-encrypted",
+                            "Content-Description: PGP/MIME version identification"};
     version.body = "Version: 1\r\n";
     part data;
-    data.header_lines = {message::content_type_line("application/octet-stream", message::format_param("name", "encrypted.asc")),
+    data.header_lines = {message::content_type_line("application/octet-stream",
+                                                    message::format_param("name", "encrypted.asc")),
                          "Content-Description: OpenPGP encrypted message",
                          "Content-Disposition: inline; filename=\"encrypted.asc\""};
     data.body = armored(cipher);

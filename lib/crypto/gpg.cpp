@@ -8,8 +8,8 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <cstring>
 #include <cctype>
+#include <cstring>
 #include <mutex>
 
 namespace vmt::crypto::detail {
@@ -46,15 +46,17 @@ result<std::unique_ptr<GpgME::Context>> open(const std::string& gnupg_home) {
     return v >= "2.2.8";
   }();
   if (!engine_ok)
-    return make_error(failure::config, "gpg", "GnuPG 2.2.8 or later is needed (integrity checks)", "upgrade gnupg");
+    return make_error(failure::config, "gpg", "GnuPG 2.2.8 or later is needed (integrity checks)",
+                      "upgrade gnupg");
   struct stat st;
   if (gnupg_home.empty() || ::stat(gnupg_home.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
     return make_error(failure::config, gnupg_home.empty() ? "gnupg_home" : gnupg_home,
                       "the GnuPG home does not exist", "run `vmt init` or set gnupg_home in vmt.yaml");
   std::unique_ptr<GpgME::Context> ctx(GpgME::Context::createForProtocol(GpgME::OpenPGP));
-  if (!ctx) return make_error(failure::temporary, gnupg_home, "gpgme could not create a context", "check that gpg is installed");
-  if (auto e = ctx->setEngineHomeDirectory(gnupg_home.c_str()))
-    return gpg_error(gnupg_home, "set home", e);
+  if (!ctx)
+    return make_error(failure::temporary, gnupg_home, "gpgme could not create a context",
+                      "check that gpg is installed");
+  if (auto e = ctx->setEngineHomeDirectory(gnupg_home.c_str())) return gpg_error(gnupg_home, "set home", e);
   ctx->setOffline(true);
   ctx->setPinentryMode(GpgME::Context::PinentryLoopback);
   ctx->setPassphraseProvider(&refuse_passphrase);
@@ -86,9 +88,10 @@ bool environment_failure(const GpgME::Error& e) {
 
 error gpg_error(const std::string& gnupg_home, const std::string& op, const GpgME::Error& e) {
   bool temp = environment_failure(e);
-  return make_error(temp ? failure::temporary : failure::data, gnupg_home, op + ": " + e.asString(),
-                    temp ? "check that gpg-agent can start for this home (disk space, permissions); retried later"
-                         : "check the key material");
+  return make_error(
+      temp ? failure::temporary : failure::data, gnupg_home, op + ": " + e.asString(),
+      temp ? "check that gpg-agent can start for this home (disk space, permissions); retried later"
+           : "check the key material");
 }
 
 key_info to_key_info(const GpgME::Key& k) {
@@ -99,7 +102,8 @@ key_info to_key_info(const GpgME::Key& k) {
     if (uid.id()) ki.uids.emplace_back(uid.id());
     if (uid.isRevoked() || uid.isInvalid()) continue;
     std::string email = uid.email() ? uid.email() : "";
-    if (!email.empty() && email.front() == '<' && email.back() == '>') email = email.substr(1, email.size() - 2);
+    if (!email.empty() && email.front() == '<' && email.back() == '>')
+      email = email.substr(1, email.size() - 2);
     email = lower(email);
     if (!email.empty() && std::find(ki.emails.begin(), ki.emails.end(), email) == ki.emails.end())
       ki.emails.push_back(email);

@@ -3,11 +3,11 @@
 #include "crypto/keys.h"
 
 #include <gpg-error.h>
-#include <gpgme.h>
 #include <gpgme++/data.h>
 #include <gpgme++/importresult.h>
 #include <gpgme++/keygenerationresult.h>
 #include <gpgme++/keylistresult.h>
+#include <gpgme.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -52,7 +52,8 @@ result<std::vector<GpgME::Key>> list(GpgME::Context& ctx, const std::string& hom
     if (keys.size() > 10000) break;
   }
   auto r = ctx.endKeyListing();
-  if (r.error() && detail::environment_failure(r.error())) return detail::gpg_error(home, "key listing", r.error());
+  if (r.error() && detail::environment_failure(r.error()))
+    return detail::gpg_error(home, "key listing", r.error());
   return keys;
 }
 
@@ -87,7 +88,8 @@ result<std::vector<key_info>> keys_for_email(const std::string& gnupg_home, cons
   }
   // Best first: usable for encryption, then certified, then newest.
   std::stable_sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
-    if (a.second.usable_for_encryption() != b.second.usable_for_encryption()) return a.second.usable_for_encryption();
+    if (a.second.usable_for_encryption() != b.second.usable_for_encryption())
+      return a.second.usable_for_encryption();
     if (a.second.certified != b.second.certified) return a.second.certified;
     return a.first > b.first;
   });
@@ -136,14 +138,17 @@ result<std::string> export_public(const std::string& gnupg_home, const std::stri
   if (auto e = ctx->exportPublicKeys(fpr.c_str(), out)) return detail::gpg_error(gnupg_home, "export", e);
   std::string text = out.toString();
   if (text.empty())
-    return make_error(failure::data, gnupg_home, "no public key " + fpr, "import the key first (vmt key import)");
+    return make_error(failure::data, gnupg_home, "no public key " + fpr,
+                      "import the key first (vmt key import)");
   return text;
 }
 
-result<std::string> generate_key(const std::string& gnupg_home, const std::string& name, const std::string& email,
-                                 int days) {
-  if (email.empty() || email.find_first_of(" \t\r\n<>") != std::string::npos || email.find('@') == std::string::npos)
-    return make_error(failure::data, "email", "not an address: '" + email.substr(0, 80) + "'", "use local@domain");
+result<std::string> generate_key(const std::string& gnupg_home, const std::string& name,
+                                 const std::string& email, int days) {
+  if (email.empty() || email.find_first_of(" \t\r\n<>") != std::string::npos ||
+      email.find('@') == std::string::npos)
+    return make_error(failure::data, "email", "not an address: '" + email.substr(0, 80) + "'",
+                      "use local@domain");
   for (char c : name)
     if (c == '<' || c == '>' || static_cast<unsigned char>(c) < 0x20)
       return make_error(failure::data, "name", "a key name cannot hold '<', '>' or control characters");
@@ -159,7 +164,8 @@ result<std::string> generate_key(const std::string& gnupg_home, const std::strin
   GpgME::Error e;
   GpgME::Key key = ctx->key(fpr.c_str(), e, true);
   if (e || key.isNull()) return detail::gpg_error(gnupg_home, "key generation (lookup)", e);
-  unsigned sub_flags = GPGME_CREATE_ENCR | GPGME_CREATE_NOPASSWD | (days > 0 ? 0u : static_cast<unsigned>(GPGME_CREATE_NOEXPIRE));
+  unsigned sub_flags = GPGME_CREATE_ENCR | GPGME_CREATE_NOPASSWD |
+                       (days > 0 ? 0u : static_cast<unsigned>(GPGME_CREATE_NOEXPIRE));
   if (auto se = ctx->createSubkey(key, "cv25519", 0, expires, sub_flags))
     return detail::gpg_error(gnupg_home, "encryption subkey generation", se);
   return fpr;

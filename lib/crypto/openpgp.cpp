@@ -5,12 +5,12 @@
 // here on every failure path and never reaches the caller.
 #include "crypto/openpgp.h"
 
+#include <fcntl.h>
 #include <gpg-error.h>
 #include <gpgme++/data.h>
 #include <gpgme++/decryptionresult.h>
 #include <gpgme++/interfaces/dataprovider.h>
 #include <gpgme++/verificationresult.h>
-#include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
 
@@ -110,20 +110,28 @@ std::vector<signature_check> convert_all(GpgME::Context& ctx, const GpgME::Verif
 
 const char* to_string(sig_result r) {
   switch (r) {
-    case sig_result::good: return "good";
-    case sig_result::bad: return "bad";
-    case sig_result::unknown_key: return "unknown-key";
-    case sig_result::error: return "error";
+    case sig_result::good:
+      return "good";
+    case sig_result::bad:
+      return "bad";
+    case sig_result::unknown_key:
+      return "unknown-key";
+    case sig_result::error:
+      return "error";
   }
   return "error";
 }
 
 const char* to_string(decrypt_status s) {
   switch (s) {
-    case decrypt_status::ok: return "ok";
-    case decrypt_status::no_key: return "no-key";
-    case decrypt_status::integrity: return "integrity";
-    case decrypt_status::failed: return "failed";
+    case decrypt_status::ok:
+      return "ok";
+    case decrypt_status::no_key:
+      return "no-key";
+    case decrypt_status::integrity:
+      return "integrity";
+    case decrypt_status::failed:
+      return "failed";
   }
   return "failed";
 }
@@ -181,17 +189,20 @@ result<decrypt_outcome> decrypt(const std::string& gnupg_home, std::string_view 
   res.status = decrypt_status::ok;
   res.plaintext = std::move(sink.text);
   res.signatures = convert_all(*ctx, vr);
-  if (vr.error() && detail::environment_failure(vr.error())) return detail::gpg_error(gnupg_home, "verify", vr.error());
+  if (vr.error() && detail::environment_failure(vr.error()))
+    return detail::gpg_error(gnupg_home, "verify", vr.error());
   return res;
 }
 
-result<std::vector<signature_check>> verify_detached(const std::string& gnupg_home, std::string_view signed_data,
+result<std::vector<signature_check>> verify_detached(const std::string& gnupg_home,
+                                                     std::string_view signed_data,
                                                      std::string_view signature) {
   VMT_TRY(ctx, detail::open(gnupg_home));
   GpgME::Data sig(signature.data(), signature.size(), false);
   GpgME::Data text(signed_data.data(), signed_data.size(), false);
   GpgME::VerificationResult vr = ctx->verifyDetachedSignature(sig, text);
-  if (vr.error() && detail::environment_failure(vr.error())) return detail::gpg_error(gnupg_home, "verify", vr.error());
+  if (vr.error() && detail::environment_failure(vr.error()))
+    return detail::gpg_error(gnupg_home, "verify", vr.error());
   return convert_all(*ctx, vr);
 }
 
@@ -200,7 +211,8 @@ result<opaque_outcome> verify_opaque(const std::string& gnupg_home, std::string_
   GpgME::Data in(signed_data.data(), signed_data.size(), false);
   GpgME::Data out;
   GpgME::VerificationResult vr = ctx->verifyOpaqueSignature(in, out);
-  if (vr.error() && detail::environment_failure(vr.error())) return detail::gpg_error(gnupg_home, "verify", vr.error());
+  if (vr.error() && detail::environment_failure(vr.error()))
+    return detail::gpg_error(gnupg_home, "verify", vr.error());
   opaque_outcome res;
   res.signatures = convert_all(*ctx, vr);
   if (!res.signatures.empty()) res.plaintext = out.toString();

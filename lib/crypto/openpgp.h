@@ -22,9 +22,9 @@ const char* to_string(sig_result r);
 
 struct signature_check {
   sig_result result = sig_result::error;
-  std::string fingerprint;  // primary key fingerprint when the key is known, else what gpg gave
+  std::string fingerprint;              // primary key fingerprint when the key is known, else what gpg gave
   std::vector<std::string> uid_emails;  // lower-case, from valid (not revoked) user ids
-  bool certified = false;   // validity full or ultimate in the home's web of trust
+  bool certified = false;               // validity full or ultimate in the home's web of trust
   bool key_expired = false;
   bool key_revoked = false;
   bool sig_expired = false;
@@ -47,7 +47,8 @@ struct decrypt_outcome {
 result<decrypt_outcome> decrypt(const std::string& gnupg_home, std::string_view ciphertext);
 
 // Verify `signature` (armored or binary) over exactly `signed_data`.
-result<std::vector<signature_check>> verify_detached(const std::string& gnupg_home, std::string_view signed_data,
+result<std::vector<signature_check>> verify_detached(const std::string& gnupg_home,
+                                                     std::string_view signed_data,
                                                      std::string_view signature);
 
 struct opaque_outcome {

@@ -9,10 +9,10 @@
 // decrypted payload, under which good signature) and the body is built from them afterwards,
 // never mixing decrypted text with text from outside the ciphertext.
 //
+// The signature verdict and the text-free JSON form live in verdict.cpp.
+//
 // SECURITY: nothing here logs; decrypted text only lives in the returned analysis.
 #include "intake/analysis.h"
-
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <deque>
@@ -21,6 +21,7 @@
 #include "crypto/openpgp.h"
 #include "intake/armor.h"
 #include "intake/envelope.h"
+#include "intake/verdict.h"
 #include "message/address.h"
 #include "message/codec.h"
 #include "message/header.h"
@@ -31,13 +32,15 @@ namespace vmt::intake {
 namespace {
 
 using detail::add_flag;
+using detail::sig_event;
 using message::document;
 using message::entity;
 
 constexpr int max_crypto_ops = 16;  // gpg runs per message: bounds time on crafted mail
 
 bool blank(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; });
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; });
 }
 
 std::string lower(std::string s) {
@@ -79,13 +82,13 @@ bool mixed_up(const document& d, const entity& e) {
 
 // Where a walk stands.
 struct state {
-  bool top = true;         // still the whole content of the message
-  bool encrypted = false;  // inside a successfully decrypted payload
-  int payload = -1;        // index of that payload
-  std::string signer;      // fingerprint of a good signature covering this entity
-  bool hidden = false;     // an alternative (or legacy display part) not used for the body
-  bool sig_whole = true;   // false below a signature layer vmt cannot check (S/MIME): a signature
-                           // found there covers the part, never "the whole message"
+  bool top = true;                   // still the whole content of the message
+  bool encrypted = false;            // inside a successfully decrypted payload
+  int payload = -1;                  // index of that payload
+  std::string signer;                // fingerprint of a good signature covering this entity
+  bool hidden = false;               // an alternative (or legacy display part) not used for the body
+  bool sig_whole = true;             // false below a signature layer vmt cannot check (S/MIME): a signature
+                                     // found there covers the part, never "the whole message"
   bool legacy_display_slot = false;  // first child of a multipart/mixed decrypted payload root
 };
 
@@ -101,11 +104,6 @@ struct leaf {
   std::string text;  // body text (UTF-8) for text leaves
   std::string data;  // decoded bytes for attachments
   std::size_t size = 0;
-};
-
-struct sig_event {
-  bool whole;
-  std::vector<crypto::signature_check> checks;  // empty: a malformed signature structure
 };
 
 struct enc_event {
@@ -132,11 +130,13 @@ class walker {
  private:
   status signed_part(const document& d, const entity& e, const std::string& path, state st);
   status encrypted_part(const document& d, const entity& e, const std::string& path, state st);
-  status decrypt_payload(const document& d, const entity& e, const entity& cpart, const std::string& cpath, state st);
+  status decrypt_payload(const document& d, const entity& e, const entity& cpart, const std::string& cpath,
+                         state st);
   status text_leaf(const document& d, const entity& e, const std::string& path, const state& st);
   status inline_pgp(const document& d, const entity& e, const std::string& path, const state& st,
                     std::string_view bytes, const std::vector<detail::armor_block>& blocks);
-  void add_leaf(const document& d, const entity& e, const std::string& path, const state& st, bool attachment);
+  void add_leaf(const document& d, const entity& e, const std::string& path, const state& st,
+                bool attachment);
   bool budget() {
     if (ops_ >= max_crypto_ops) {
       add_flag(a_.flags, "too-many-crypto-parts");
@@ -174,7 +174,8 @@ status walker::walk(const document& d, const entity& e, const std::string& path,
     add_flag(a_.flags, "repaired-mixed-up");
     return decrypt_payload(d, e, e.children[2], path + ".3", st);
   }
-  if (st.top && ct.is("message", "rfc822") && lower(ct.params.get("forwarded")) == "no" && !e.children.empty())
+  if (st.top && ct.is("message", "rfc822") && lower(ct.params.get("forwarded")) == "no" &&
+      !e.children.empty())
     return walk(d, e.children[0], path + ".1", st);  // header protection by wrapping (RFC 8551 3.1)
   if (st.top && st.encrypted && !ph_entity) ph_entity = &e;
   if ((ct.type == "application" && (ct.subtype == "pkcs7-mime" || ct.subtype == "x-pkcs7-mime"))) {
@@ -201,7 +202,8 @@ status walker::walk(const document& d, const entity& e, const std::string& path,
     }
     return ok_v;
   }
-  if (ct.type == "text" && e.disp.kind != "attachment" && (ct.subtype == "plain" || ct.subtype == "html" || !e.type_given))
+  if (ct.type == "text" && e.disp.kind != "attachment" &&
+      (ct.subtype == "plain" || ct.subtype == "html" || !e.type_given))
     return text_leaf(d, e, path, st);
   add_leaf(d, e, path, st, true);
   return ok_v;
@@ -254,8 +256,8 @@ status walker::encrypted_part(const document& d, const entity& e, const std::str
   return decrypt_payload(d, e, e.children[ci], path + "." + std::to_string(ci + 1), st);
 }
 
-status walker::decrypt_payload(const document& d, const entity& e, const entity& cpart, const std::string& cpath,
-                               state st) {
+status walker::decrypt_payload(const document& d, const entity& e, const entity& cpart,
+                               const std::string& cpath, state st) {
   if (!budget()) {
     encs.push_back({st.top, crypto::decrypt_status::failed, st.encrypted, !st.top && !st.encrypted});
     return ok_v;
@@ -290,7 +292,8 @@ status walker::decrypt_payload(const document& d, const entity& e, const entity&
   return r;
 }
 
-void walker::add_leaf(const document& d, const entity& e, const std::string& path, const state& st, bool attachment) {
+void walker::add_leaf(const document& d, const entity& e, const std::string& path, const state& st,
+                      bool attachment) {
   leaf l;
   l.path = path;
   l.content_type = e.type.mime();
@@ -314,7 +317,8 @@ void walker::add_leaf(const document& d, const entity& e, const std::string& pat
 status walker::text_leaf(const document& d, const entity& e, const std::string& path, const state& st) {
   state s = st;
   // A legacy-display part of protected headers repeats the headers for old readers: not body text.
-  if (st.legacy_display_slot && (e.type.params.get("protected-headers") == "v1" || e.type.is("text", "rfc822-headers")))
+  if (st.legacy_display_slot &&
+      (e.type.params.get("protected-headers") == "v1" || e.type.is("text", "rfc822-headers")))
     s.hidden = true;
   if (e.type.subtype == "plain" || !e.type_given) {
     std::string storage;
@@ -375,7 +379,8 @@ status walker::inline_pgp(const document& d, const entity& e, const std::string&
     l.content_type = "text/plain";
     l.hidden = st.hidden;
     if (!budget()) {
-      if (b.kind == detail::armor_block::message) encs.push_back({whole, crypto::decrypt_status::failed, st.encrypted, !st.top && !st.encrypted});
+      if (b.kind == detail::armor_block::message)
+        encs.push_back({whole, crypto::decrypt_status::failed, st.encrypted, !st.top && !st.encrypted});
       continue;
     }
     if (b.kind == detail::armor_block::message) {
@@ -404,7 +409,8 @@ status walker::inline_pgp(const document& d, const entity& e, const std::string&
           std::all_of(out.signatures.begin(), out.signatures.end(),
                       [](const auto& c) { return c.result == crypto::sig_result::good && !c.key_revoked; }))
         l.signer = out.signatures.front().fingerprint;
-      l.text = lf(message::to_utf8(out.signatures.empty() ? block : std::string_view(out.plaintext), charset));
+      l.text =
+          lf(message::to_utf8(out.signatures.empty() ? block : std::string_view(out.plaintext), charset));
     }
     l.size = l.text.size();
     leaves.push_back(std::move(l));
@@ -412,89 +418,28 @@ status walker::inline_pgp(const document& d, const entity& e, const std::string&
   return ok_v;
 }
 
-// The signature verdict from the events met (see docs/mail-parsing.md, "Signature verdict").
-signature_verdict judge_signatures(const std::vector<sig_event>& sigs, std::vector<std::string>& flags) {
-  signature_verdict v;
-  auto good = [](const crypto::signature_check& c) {
-    return c.result == crypto::sig_result::good && !c.key_revoked && !c.sig_expired;
-  };
-  const crypto::signature_check* first_good = nullptr;
-  const crypto::signature_check* first_bad = nullptr;
-  const crypto::signature_check* first_unknown = nullptr;
-  bool whole_bad = false, whole_unknown = false, whole_good = false;
-  bool part_good = false, part_bad = false, part_unknown = false;
-  for (const auto& ev : sigs) {
-    bool all_good = !ev.checks.empty() && std::all_of(ev.checks.begin(), ev.checks.end(), good);
-    bool any_bad = ev.checks.empty() || std::any_of(ev.checks.begin(), ev.checks.end(), [&](const auto& c) {
-                     return c.result == crypto::sig_result::bad || c.result == crypto::sig_result::error ||
-                            (c.result == crypto::sig_result::good && !good(c));
-                   });
-    for (const auto& c : ev.checks) {
-      if (good(c) && !first_good) first_good = &c;
-      if (!good(c) && c.result != crypto::sig_result::unknown_key && !first_bad) first_bad = &c;
-      if (c.result == crypto::sig_result::unknown_key && !first_unknown) first_unknown = &c;
-    }
-    bool unknown = !all_good && !any_bad;
-    (ev.whole ? whole_good : part_good) |= all_good;
-    (ev.whole ? whole_bad : part_bad) |= any_bad;
-    (ev.whole ? whole_unknown : part_unknown) |= unknown;
-  }
-  auto take = [&](const crypto::signature_check* c) {
-    if (!c) return;
-    v.fingerprint = c->fingerprint;
-    v.trust = c->certified ? "certified" : "uncertified";
-  };
-  if (whole_bad) {
-    v.status = sig_status::bad;
-    take(first_bad ? first_bad : first_good);
-  } else if (whole_unknown) {
-    v.status = sig_status::unknown_key;
-    take(first_unknown);
-  } else if (whole_good) {
-    v.status = sig_status::valid;
-    take(first_good);
-    if (part_bad || part_unknown) add_flag(flags, "inner-signature-not-good");
-  } else if (part_good) {
-    v.status = sig_status::partial;
-    take(first_good);
-  } else if (part_bad) {
-    v.status = sig_status::bad;
-    take(first_bad);
-  } else if (part_unknown) {
-    v.status = sig_status::unknown_key;
-    take(first_unknown);
-  }
-  if (v.status == sig_status::partial) add_flag(flags, "partially-signed");
-  for (const auto& ev : sigs)
-    for (const auto& c : ev.checks) {
-      if (c.key_revoked) add_flag(flags, "signer-key-revoked");
-      if (c.key_expired) add_flag(flags, "signer-key-expired");
-    }
-  return v;
-}
-
-const crypto::signature_check* find_check(const std::vector<sig_event>& sigs, const std::string& fpr) {
-  for (const auto& ev : sigs)
-    for (const auto& c : ev.checks)
-      if (c.fingerprint == fpr) return &c;
-  return nullptr;
-}
-
 // Quarantine reasons, most specific first.
 const char* reason_for(crypto::decrypt_status s) {
   switch (s) {
-    case crypto::decrypt_status::no_key: return "no-key";
-    case crypto::decrypt_status::integrity: return "integrity";
-    default: return "decrypt-failed";
+    case crypto::decrypt_status::no_key:
+      return "no-key";
+    case crypto::decrypt_status::integrity:
+      return "integrity";
+    default:
+      return "decrypt-failed";
   }
 }
 
 decryption to_decryption(crypto::decrypt_status s) {
   switch (s) {
-    case crypto::decrypt_status::ok: return decryption::ok;
-    case crypto::decrypt_status::no_key: return decryption::no_key;
-    case crypto::decrypt_status::integrity: return decryption::integrity;
-    default: return decryption::failed;
+    case crypto::decrypt_status::ok:
+      return decryption::ok;
+    case crypto::decrypt_status::no_key:
+      return decryption::no_key;
+    case crypto::decrypt_status::integrity:
+      return decryption::integrity;
+    default:
+      return decryption::failed;
   }
 }
 
@@ -524,28 +469,6 @@ bool looks_like_garbage(std::string_view raw, const message::document& doc) {
 
 }  // namespace
 
-const char* to_string(sig_status s) {
-  switch (s) {
-    case sig_status::none: return "none";
-    case sig_status::valid: return "valid";
-    case sig_status::partial: return "partial";
-    case sig_status::bad: return "bad";
-    case sig_status::unknown_key: return "unknown-key";
-  }
-  return "none";
-}
-
-const char* to_string(decryption d) {
-  switch (d) {
-    case decryption::none: return "none";
-    case decryption::ok: return "ok";
-    case decryption::no_key: return "no-key";
-    case decryption::integrity: return "integrity";
-    case decryption::failed: return "failed";
-  }
-  return "none";
-}
-
 result<analysis> analyze(std::string_view raw, const options& opt) {
   analysis a;
   if (raw.size() > opt.limits.max_message_bytes) {
@@ -572,7 +495,8 @@ result<analysis> analyze(std::string_view raw, const options& opt) {
   if (!problems.empty()) add_flag(a.flags, "malformed-mime");
   for (const auto& p : problems) add_flag(a.flags, "mime:" + p);
   if (doc.truncated) add_flag(a.flags, "limits-reached");
-  if (std::find(doc.root.problems.begin(), doc.root.problems.end(), "header-too-large") != doc.root.problems.end()) {
+  if (std::find(doc.root.problems.begin(), doc.root.problems.end(), "header-too-large") !=
+      doc.root.problems.end()) {
     a.readable = false;
     a.quarantine_reason = "too-large";
     return a;
@@ -608,9 +532,9 @@ result<analysis> analyze(std::string_view raw, const options& opt) {
   if (w.payloads > 1 && a.mixed) add_flag(a.flags, "multiple-encrypted-parts");
 
   // Signatures.
-  a.signature = judge_signatures(w.sigs, a.flags);
+  a.signature = detail::judge_signatures(w.sigs, a.flags);
   if (a.signature.status == sig_status::valid) {
-    const auto* c = find_check(w.sigs, a.signature.fingerprint);
+    const auto* c = detail::find_check(w.sigs, a.signature.fingerprint);
     if (c && a.from.well_formed) {
       std::string from = message::normalize_addr(a.from.mailboxes.front().addr);
       for (const auto& e : c->uid_emails)
@@ -629,9 +553,10 @@ result<analysis> analyze(std::string_view raw, const options& opt) {
   // Protected headers: only from a decrypted whole payload whose signatures (if any) are all good.
   if (w.ph_entity && a.encrypted && w.ph_entity->type.params.get("protected-headers") == "v1") {
     bool sigs_ok = std::all_of(w.sigs.begin(), w.sigs.end(), [](const sig_event& ev) {
-      return !ev.whole || (!ev.checks.empty() && std::all_of(ev.checks.begin(), ev.checks.end(), [](const auto& c) {
-        return c.result == crypto::sig_result::good && !c.key_revoked;
-      }));
+      return !ev.whole ||
+             (!ev.checks.empty() && std::all_of(ev.checks.begin(), ev.checks.end(), [](const auto& c) {
+               return c.result == crypto::sig_result::good && !c.key_revoked;
+             }));
     });
     if (sigs_ok) {
       add_flag(a.flags, "protected-headers");
@@ -642,7 +567,8 @@ result<analysis> analyze(std::string_view raw, const options& opt) {
       if (const auto* f = w.ph_entity->header("from")) {
         auto inner = message::parse_address_list(f->value);
         if (!a.from.well_formed || inner.mailboxes.size() != 1 ||
-            message::normalize_addr(inner.mailboxes[0].addr) != message::normalize_addr(a.from.mailboxes.front().addr))
+            message::normalize_addr(inner.mailboxes[0].addr) !=
+                message::normalize_addr(a.from.mailboxes.front().addr))
           add_flag(a.flags, "protected-from-differs");
       }
     }
@@ -667,7 +593,8 @@ result<analysis> analyze(std::string_view raw, const options& opt) {
     part_verdict pv{l.path, l.content_type, l.filename, l.size, l.encrypted, !l.signer.empty(), l.signer};
     a.parts.push_back(pv);
     if (l.attachment) {
-      a.attachments.push_back({l.filename, l.content_type, std::move(l.data), l.encrypted, !l.signer.empty()});
+      a.attachments.push_back(
+          {l.filename, l.content_type, std::move(l.data), l.encrypted, !l.signer.empty()});
       continue;
     }
     if (l.hidden) continue;
@@ -694,50 +621,6 @@ result<analysis> analyze(std::string_view raw, const options& opt) {
     for (auto& at : a.attachments) at.data.clear();
   }
   return a;
-}
-
-std::string verdict_json(const analysis& a) {
-  nlohmann::json j;
-  j["readable"] = a.readable;
-  j["quarantine_reason"] = a.quarantine_reason;
-  j["encrypted"] = a.encrypted;
-  j["mixed"] = a.mixed;
-  j["decryption"] = to_string(a.decrypt);
-  j["encrypted_to"] = a.encrypted_to;
-  j["signature"] = {{"status", to_string(a.signature.status)},
-                    {"fingerprint", a.signature.fingerprint},
-                    {"trust", a.signature.trust},
-                    {"uid_email", a.signature.uid_email},
-                    {"matches_from", a.signature.matches_from}};
-  auto boxes = [](const std::vector<mailbox>& v) {
-    nlohmann::json arr = nlohmann::json::array();
-    for (const auto& m : v) arr.push_back({{"name", m.name}, {"addr", m.addr}});
-    return arr;
-  };
-  j["from"] = {{"mailboxes", boxes(a.from.mailboxes)},
-               {"header_count", a.from.header_count},
-               {"well_formed", a.from.well_formed}};
-  j["reply_to"] = boxes(a.reply_to);
-  j["message_id"] = a.message_id;
-  j["in_reply_to"] = a.in_reply_to;
-  j["references"] = a.references;
-  nlohmann::json parts = nlohmann::json::array();
-  for (const auto& p : a.parts) {
-    // File names inside a ciphertext are report data: left out of the verdict.
-    parts.push_back({{"path", p.path},
-                     {"content_type", p.content_type},
-                     {"filename", p.encrypted ? std::string() : p.filename},
-                     {"size", p.size},
-                     {"encrypted", p.encrypted},
-                     {"signed", p.is_signed},
-                     {"signer", p.signer}});
-  }
-  j["parts"] = parts;
-  j["attachments"] = a.attachments.size();
-  j["body_bytes"] = a.body.size();
-  j["plain_bytes"] = a.plain.size();
-  j["flags"] = a.flags;
-  return j.dump();
 }
 
 }  // namespace vmt::intake

@@ -93,12 +93,14 @@ void read_envelope(const message::entity& root, analysis& a) {
   a.reply_to = mailboxes_of(root, "reply-to");
   a.to = mailboxes_of(root, "to");
   a.cc = mailboxes_of(root, "cc");
-  std::string from_addr = a.from.well_formed ? message::normalize_addr(a.from.mailboxes.front().addr) : std::string();
+  std::string from_addr =
+      a.from.well_formed ? message::normalize_addr(a.from.mailboxes.front().addr) : std::string();
   for (const auto& r : a.reply_to)
     if (message::normalize_addr(r.addr) != from_addr) add_flag(f, "reply-to-differs");
   for (const auto& s : mailboxes_of(root, "sender"))
     if (message::normalize_addr(s.addr) != from_addr) add_flag(f, "sender-differs");
-  for (const char* h : {"reply-to", "sender", "to", "cc", "subject", "message-id", "date", "in-reply-to", "references"})
+  for (const char* h :
+       {"reply-to", "sender", "to", "cc", "subject", "message-id", "date", "in-reply-to", "references"})
     if (root.header_count(h) > 1) add_flag(f, std::string("duplicate-") + h);
 }
 

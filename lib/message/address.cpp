@@ -99,7 +99,9 @@ bool tokenize(std::string_view v, std::vector<token>& out, std::vector<std::stri
   return true;
 }
 
-bool is_special(const token& t, char c) { return t.kind == tok_kind::special && t.text[0] == c; }
+bool is_special(const token& t, char c) {
+  return t.kind == tok_kind::special && t.text[0] == c;
+}
 
 // addr-spec from tokens [b, e): local-part "@" domain, no white space inside dot-atoms.
 bool parse_addr_spec(const std::vector<token>& t, std::size_t b, std::size_t e, std::string& out) {
@@ -322,7 +324,8 @@ std::vector<std::string> addresses_in_text(std::string_view text) {
        at = text.find('@', at + 1)) {
     std::size_t b = at, e = at + 1;
     auto addr_char = [](char c) {
-      return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("._%+-").find(c) != std::string_view::npos;
+      return std::isalnum(static_cast<unsigned char>(c)) ||
+             std::string_view("._%+-").find(c) != std::string_view::npos;
     };
     while (b > 0 && addr_char(text[b - 1])) --b;
     while (e < text.size() && addr_char(text[e])) ++e;
@@ -336,8 +339,8 @@ std::vector<std::string> addresses_in_text(std::string_view text) {
 
 result<std::string> format_mailbox(std::string_view name, std::string_view addr) {
   if (!valid_addr_spec(addr))
-    return make_error(failure::data, "address", "not a valid address: '" + repair_utf8(addr.substr(0, 80)) + "'",
-                      "use local@domain");
+    return make_error(failure::data, "address",
+                      "not a valid address: '" + repair_utf8(addr.substr(0, 80)) + "'", "use local@domain");
   std::string clean;
   for (char c : name) clean += static_cast<unsigned char>(c) < 0x20 || c == 0x7F ? ' ' : c;
   auto b = clean.find_first_not_of(' ');

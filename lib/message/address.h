@@ -21,8 +21,8 @@ struct mailbox {
 
 struct address_list {
   std::vector<mailbox> mailboxes;
-  bool well_formed = true;   // every address parsed by the RFC 5322 grammar
-  bool has_group = false;    // "name: a@b, c@d;" syntax was used
+  bool well_formed = true;            // every address parsed by the RFC 5322 grammar
+  bool has_group = false;             // "name: a@b, c@d;" syntax was used
   std::vector<std::string> problems;  // short reasons ("display name holds '@'", ...)
 };
 

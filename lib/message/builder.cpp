@@ -27,7 +27,9 @@ std::string random_hex(std::size_t bytes) {
   return out;
 }
 
-std::string make_boundary() { return "=_vmt_" + random_hex(12); }
+std::string make_boundary() {
+  return "=_vmt_" + random_hex(12);
+}
 
 std::string content_type_line(std::string_view mime_type, std::string_view params) {
   return fold("Content-Type: " + std::string(mime_type) + std::string(params));
@@ -35,7 +37,8 @@ std::string content_type_line(std::string_view mime_type, std::string_view param
 
 part text_part(std::string_view utf8, std::string_view extra_params) {
   part p;
-  p.header_lines.push_back(content_type_line("text/plain", format_param("charset", "utf-8") + std::string(extra_params)));
+  p.header_lines.push_back(
+      content_type_line("text/plain", format_param("charset", "utf-8") + std::string(extra_params)));
   p.header_lines.push_back("Content-Transfer-Encoding: quoted-printable");
   p.body = qp_encode_text(repair_utf8(utf8));
   return p;
@@ -58,8 +61,8 @@ part attachment_part(std::string_view filename, std::string_view content_type, s
 part multipart(std::string_view subtype, std::vector<part> children, std::string_view params) {
   part p;
   p.boundary = make_boundary();
-  p.header_lines.push_back(content_type_line(
-      "multipart/" + std::string(subtype), std::string(params) + format_param("boundary", p.boundary)));
+  p.header_lines.push_back(content_type_line("multipart/" + std::string(subtype),
+                                             std::string(params) + format_param("boundary", p.boundary)));
   p.children = std::move(children);
   return p;
 }

@@ -117,7 +117,8 @@ std::string qp_encode_text(std::string_view utf8) {
       bool last = i + 1 == line.size();
       bool escape = c == '=' || c >= 0x7F || (c < 0x20 && c != '\t') || ((c == ' ' || c == '\t') && last) ||
                     (i == 0 && c == 'F' && line.substr(0, 5) == "From ") || (i == 0 && c == '.' && last);
-      std::string piece = escape ? std::string{'=', hex[c >> 4], hex[c & 15]} : std::string(1, static_cast<char>(c));
+      std::string piece =
+          escape ? std::string{'=', hex[c >> 4], hex[c & 15]} : std::string(1, static_cast<char>(c));
       // Soft break: at most 76 characters per line including the trailing '='.
       if (col + piece.size() > 75) {
         enc += "=\r\n";

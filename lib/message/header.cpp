@@ -23,7 +23,9 @@ std::string lower(std::string_view s) {
   return r;
 }
 
-bool is_wsp(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool is_wsp(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 // RFC 2045 token character (tspecials and controls excluded).
 bool is_token_char(char c) {
@@ -325,7 +327,8 @@ std::string decode_words(std::string_view v) {
     pending_ws.clear();
     // Plain text up to the next white space or encoded word start.
     std::size_t b = i;
-    while (i < v.size() && v[i] != ' ' && v[i] != '\t' && !(v[i] == '=' && i + 1 < v.size() && v[i + 1] == '?'))
+    while (i < v.size() && v[i] != ' ' && v[i] != '\t' &&
+           !(v[i] == '=' && i + 1 < v.size() && v[i + 1] == '?'))
       ++i;
     if (i == b) ++i;  // a lone "=?" that did not decode
     out += repair_utf8(v.substr(b, i - b));
@@ -368,7 +371,8 @@ std::string fold(std::string_view line) {
     while (i < line.size() && line[i] != ' ') ++i;
     std::string_view word = line.substr(b, i - b);
     bool has_lead = !word.empty() && word.front() == ' ';
-    if (col > 0 && has_lead && col + word.size() > 78 && word.find_first_not_of(' ') != std::string_view::npos) {
+    if (col > 0 && has_lead && col + word.size() > 78 &&
+        word.find_first_not_of(' ') != std::string_view::npos) {
       out += "\r\n";
       col = 0;
     }

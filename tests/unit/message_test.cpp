@@ -13,7 +13,9 @@ using namespace vmt;
 using namespace vmt::message;
 
 namespace {
-std::string crlf(std::string s) { return to_crlf(s); }
+std::string crlf(std::string s) {
+  return to_crlf(s);
+}
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(simple_message_headers_and_body) {
@@ -31,7 +33,8 @@ BOOST_AUTO_TEST_CASE(simple_message_headers_and_body) {
 BOOST_AUTO_TEST_CASE(multipart_ranges_exclude_the_crlf_before_a_delimiter) {
   std::string m = crlf(
       "Content-Type: multipart/signed; boundary=\"b;1\"; protocol=\"application/pgp-signature\"\n\n"
-      "preamble\n--b;1\nContent-Type: text/plain\n\nsigned text\n\n--b;1 \nContent-Type: application/pgp-signature\n\n"
+      "preamble\n--b;1\nContent-Type: text/plain\n\nsigned text\n\n--b;1 \nContent-Type: "
+      "application/pgp-signature\n\n"
       "SIG\n--b;1--\nepilogue\n");
   auto d = parse(m, {});
   BOOST_REQUIRE(d.root.children.size() == 2u);
@@ -39,17 +42,20 @@ BOOST_AUTO_TEST_CASE(multipart_ranges_exclude_the_crlf_before_a_delimiter) {
   BOOST_TEST(d.root.epilogue_text);
   // The quoted ';' is part of the boundary (mimetic would have cut it).
   BOOST_TEST(d.root.type.params.get("boundary") == "b;1");
-  BOOST_TEST(std::string(raw_bytes(d, d.root.children[0])) == "Content-Type: text/plain\r\n\r\nsigned text\r\n");
+  BOOST_TEST(std::string(raw_bytes(d, d.root.children[0])) ==
+             "Content-Type: text/plain\r\n\r\nsigned text\r\n");
   BOOST_TEST(std::string(body_bytes(d, d.root.children[1])) == "SIG");
 }
 
 BOOST_AUTO_TEST_CASE(boundary_prefix_lines_are_not_delimiters) {
   // "--ab" must not split a multipart whose boundary is "a"; "--a--x" is not a close delimiter.
   std::string m = crlf(
-      "Content-Type: multipart/mixed; boundary=a\n\n--a\n\none\n--ab\nstill one\n--a--x\nstill one\n--a\n\ntwo\n--a--\n");
+      "Content-Type: multipart/mixed; boundary=a\n\n--a\n\none\n--ab\nstill one\n--a--x\nstill "
+      "one\n--a\n\ntwo\n--a--\n");
   auto d = parse(m, {});
   BOOST_REQUIRE(d.root.children.size() == 2u);
-  BOOST_TEST(std::string(body_bytes(d, d.root.children[0])) == "one\r\n--ab\r\nstill one\r\n--a--x\r\nstill one");
+  BOOST_TEST(std::string(body_bytes(d, d.root.children[0])) ==
+             "one\r\n--ab\r\nstill one\r\n--a--x\r\nstill one");
   BOOST_TEST(std::string(body_bytes(d, d.root.children[1])) == "two");
 }
 
@@ -91,7 +97,9 @@ BOOST_AUTO_TEST_CASE(malformed_structures_are_noted_not_fatal) {
 BOOST_AUTO_TEST_CASE(depth_parts_and_header_limits_bound_the_parse) {
   // 500 nested multiparts: stops at max_depth without recursion trouble.
   std::string m;
-  for (int i = 0; i < 500; ++i) m += "Content-Type: multipart/mixed; boundary=b" + std::to_string(i) + "\n\n--b" + std::to_string(i) + "\n";
+  for (int i = 0; i < 500; ++i)
+    m += "Content-Type: multipart/mixed; boundary=b" + std::to_string(i) + "\n\n--b" + std::to_string(i) +
+         "\n";
   m += "\nleaf\n";
   limits lim;
   auto d = parse(m, lim);
@@ -130,8 +138,10 @@ BOOST_AUTO_TEST_CASE(depth_parts_and_header_limits_bound_the_parse) {
 BOOST_AUTO_TEST_CASE(large_message_parses_by_offsets) {
   // 8 MB attachment: the tree holds offsets, the decoded body is produced on request.
   std::string payload(6u << 20, 'z');
-  std::string m = crlf("Content-Type: multipart/mixed; boundary=q\n\n--q\n\nhi\n--q\nContent-Type: application/octet-stream\n"
-                       "Content-Transfer-Encoding: base64\n\n") +
+  std::string m = crlf(
+                      "Content-Type: multipart/mixed; boundary=q\n\n--q\n\nhi\n--q\nContent-Type: "
+                      "application/octet-stream\n"
+                      "Content-Transfer-Encoding: base64\n\n") +
                   base64_encode(payload) + "\r\n--q--\r\n";
   auto d = parse(m, {});
   BOOST_REQUIRE(d.root.children.size() == 2u);
@@ -139,8 +149,9 @@ BOOST_AUTO_TEST_CASE(large_message_parses_by_offsets) {
 }
 
 BOOST_AUTO_TEST_CASE(content_type_parameters) {
-  auto ct = parse_content_type("Multipart/Signed (comment; here) ; micalg=pgp-sha256;\r\n protocol=\"application/pgp-signature\"; "
-                               "boundary=\"a\\\"b\"");
+  auto ct = parse_content_type(
+      "Multipart/Signed (comment; here) ; micalg=pgp-sha256;\r\n protocol=\"application/pgp-signature\"; "
+      "boundary=\"a\\\"b\"");
   BOOST_TEST(ct.mime() == "multipart/signed");
   BOOST_TEST(ct.params.get("micalg") == "pgp-sha256");
   BOOST_TEST(ct.params.get("protocol") == "application/pgp-signature");
@@ -197,7 +208,8 @@ BOOST_AUTO_TEST_CASE(addresses_strict) {
   auto encoded = parse_address_list("=?utf-8?q?J=C3=BCrgen?= <j@x.de>");
   BOOST_TEST(encoded.mailboxes.at(0).name == "Jürgen");
 
-  for (const char* bad : {"<>", "x@", "@x.org", "a@b@c", "a..b@c.d", "<a@b.c", "\"unterminated <a@b.c>", "a@b.c>"}) {
+  for (const char* bad :
+       {"<>", "x@", "@x.org", "a@b@c", "a..b@c.d", "<a@b.c", "\"unterminated <a@b.c>", "a@b.c>"}) {
     auto r = parse_address_list(bad);
     BOOST_TEST(!r.well_formed, bad);
   }
@@ -242,7 +254,8 @@ BOOST_AUTO_TEST_CASE(codecs_round_trip) {
   for (int i = 0; i < 1000; ++i) bin += static_cast<char>(i * 37);
   BOOST_TEST(base64_decode(base64_encode(bin)) == bin);
   BOOST_TEST(base64_encode("hi") == "aGk=");
-  std::string text = "From here\nline with trailing space \n=equals and ünicode\n.\n" + std::string(200, 'y') + "\n";
+  std::string text =
+      "From here\nline with trailing space \n=equals and ünicode\n.\n" + std::string(200, 'y') + "\n";
   std::string qp = qp_encode_text(text);
   for (std::size_t b = 0, e; b < qp.size(); b = e + 2) {
     e = qp.find("\r\n", b);
