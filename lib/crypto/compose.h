@@ -38,6 +38,7 @@ struct outgoing {
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers (X-VMT-Case, ...)
   std::string sign_with;                                     // fingerprint; required
   std::vector<std::string> encrypt_to;                       // fingerprints; empty: signed only
+  bool encrypt_to_self = true;  // also encrypt to sign_with, so the team can read what it sent
   bool protected_headers = true;  // copy Subject etc. into the encrypted payload (v1), "..." outside
 };
 
@@ -46,6 +47,9 @@ struct composed {
   std::string message_id;
 };
 
+// Build, sign (and encrypt) `mail`. failure::data for an invalid address, header name or
+// Message-ID; failure::config when the signing key is not in the home (or cannot sign);
+// failure::data when a recipient key is missing or unusable; failure::temporary when gpg fails.
 result<composed> compose(const std::string& gnupg_home, const outgoing& mail);
 
 }  // namespace vmt::crypto

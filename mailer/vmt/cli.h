@@ -64,5 +64,6 @@ void register_advisory_commands(CLI::App& app, context& ctx);  // advisory rende
 void register_outbox_commands(CLI::App& app, context& ctx);    // outbox list/flush
 void register_workflow_commands(CLI::App& app, context& ctx);  // confirm, classify, notify, ...
 void register_tracker_commands(CLI::App& app, context& ctx);   // tracker login/sync, cve
+void register_inspect_commands(CLI::App& app, context& ctx);   // inspect (inbound verdict of a file)
 
 }  // namespace vmt::cli

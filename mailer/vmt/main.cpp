@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   cli::register_outbox_commands(app, ctx);
   cli::register_workflow_commands(app, ctx);
   cli::register_tracker_commands(app, ctx);
+  cli::register_inspect_commands(app, ctx);
 
   try {
     app.parse(argc, argv);
