@@ -1,0 +1,255 @@
+// site.cpp: build the static advisory site (see site.h).
+//
+// Site files are public and regenerated from the YAML sources, so they are written plainly (0644,
+// no fsync per file); durability comes from building aside and renaming the whole folder in.
+#include "advisory/site.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "advisory/layout.h"
+#include "core/fs.h"
+#include "tmpl/tmpl.h"
+
+namespace vmt::advisory {
+
+namespace {
+
+constexpr const char* marker = ".vmt-site";
+
+status write_public(const std::string& path, const std::string& data) {
+  FILE* f = std::fopen(path.c_str(), "wb");
+  if (!f)
+    return make_error(failure::cant_create, path, std::string("cannot create: ") + std::strerror(errno),
+                      "check the output folder's permissions and free space");
+  bool ok = std::fwrite(data.data(), 1, data.size(), f) == data.size();
+  ok = (std::fclose(f) == 0) && ok;
+  if (!ok)
+    return make_error(failure::io, path, std::string("write failed: ") + std::strerror(errno),
+                      "check free space");
+  return ok_v;
+}
+
+status make_dir(const std::string& d) {
+  if (::mkdir(d.c_str(), 0755) != 0 && errno != EEXIST)
+    return make_error(failure::cant_create, d, std::string("cannot create folder: ") + std::strerror(errno),
+                      "check the permissions of its parent");
+  return ok_v;
+}
+
+std::string first_paragraph(const std::string& s) {
+  auto p = paragraphs(s);
+  return p.empty() ? std::string() : p.front();
+}
+
+// Products of an advisory for the index line: "Ironic, Nova".
+std::string product_list(const advisory& a) {
+  std::string out;
+  std::set<std::string> seen;
+  for (const auto& p : a.affected) {
+    std::string cur;
+    for (char c : p.product.value + ",") {
+      if (c != ',') {
+        cur += c;
+        continue;
+      }
+      std::string name = layout::capitalize(layout::strip(cur));
+      cur.clear();
+      if (!name.empty() && seen.insert(name).second) out += (out.empty() ? "" : ", ") + name;
+    }
+  }
+  return out;
+}
+
+std::string cve_list(const advisory& a) {
+  std::string out;
+  for (const auto& v : a.vulnerabilities) out += (out.empty() ? "" : ", ") + v.cve.value;
+  return out;
+}
+
+struct entry {
+  std::string id, title, date, url, summary, kind;
+};
+
+}  // namespace
+
+result<site_stats> build_site(const renderer& r, const std::string& source_dir, const std::string& out_dir) {
+  namespace sfs = std::filesystem;
+  site_stats st;
+  std::string out = out_dir;
+  while (out.size() > 1 && out.back() == '/') out.pop_back();
+  std::error_code ec;
+  if (sfs::exists(out, ec) && !sfs::exists(out + "/" + marker, ec)) {
+    bool empty = sfs::is_directory(out, ec) && sfs::directory_iterator(out, ec) == sfs::directory_iterator();
+    if (!empty)
+      return make_error(failure::cant_create, out, "exists and was not made by `vmt advisory site`",
+                        "choose a new folder, or empty this one: the site replaces the whole folder");
+  }
+
+  VMT_TRY(files, list_sources(source_dir));
+  std::vector<advisory> ads;
+  std::vector<note> notes;
+  for (const auto& f : files) {
+    if (is_note_file(f)) {
+      VMT_TRY(n, load_note(f));
+      for (const auto& p : n.problems)
+        if (!p.warning) return make_error(failure::data, format_problem(f, p), "not published", "fix the note");
+      notes.push_back(std::move(n));
+    } else {
+      VMT_TRY(a, load(f));
+      for (const auto& p : a.problems)
+        if (!p.warning) return make_error(failure::data, format_problem(f, p), "not published", "fix the advisory");
+      ads.push_back(std::move(a));
+    }
+  }
+  if (ads.empty() && notes.empty())
+    return make_error(failure::no_input, source_dir, "no OSSA-*.yaml or OSSN-*.yaml files", "check the folder");
+
+  // Newest first: by date, then by id (several advisories can share a day).
+  std::sort(ads.begin(), ads.end(), [](const advisory& x, const advisory& y) {
+    if (x.date.value != y.date.value) return x.date.value > y.date.value;
+    return x.id.value > y.id.value;
+  });
+  std::sort(notes.begin(), notes.end(), [](const note& x, const note& y) { return x.id.value > y.id.value; });
+
+  std::string stage = out + ".tmp-" + std::to_string(::getpid());
+  sfs::remove_all(stage, ec);
+  VMT_TRY_STATUS(make_dir(stage));
+  struct cleanup {
+    std::string dir;
+    bool keep = false;
+    ~cleanup() {
+      std::error_code e;
+      if (!keep) std::filesystem::remove_all(dir, e);
+    }
+  } guard{stage};
+  for (const char* d : {"/ossa", "/ossn", "/cve"}) VMT_TRY_STATUS(make_dir(stage + d));
+
+  auto put = [&](const std::string& rel, const std::string& data) -> status {
+    ++st.files;
+    return write_public(stage + "/" + rel, data);
+  };
+
+  std::map<std::string, std::string> cve_owner;  // CVE id -> advisory that wrote its record
+  std::vector<entry> feed;
+  for (std::size_t i = 0; i < ads.size(); ++i) {
+    const auto& a = ads[i];
+    page_links links;
+    links.standalone = false;
+    links.root = "../";
+    if (i + 1 < ads.size()) links.prev_id = ads[i + 1].id.value, links.prev_title = ads[i + 1].title.value;
+    if (i > 0) links.next_id = ads[i - 1].id.value, links.next_title = ads[i - 1].title.value;
+    VMT_TRY(page, r.html(a, links));
+    VMT_TRY_STATUS(put("ossa/" + a.id.value + ".html", page));
+    VMT_TRY(text, r.rst(a));
+    VMT_TRY_STATUS(put("ossa/" + a.id.value + ".rst", text));
+    VMT_TRY_STATUS(put("ossa/" + a.id.value + ".osv.json", r.osv(a).dump(2) + "\n"));
+    for (auto& [cve, rec] : r.cna(a)) {
+      // Newest first: an older advisory about the same CVE (an errata) does not overwrite it.
+      if (auto it = cve_owner.find(cve); it != cve_owner.end()) {
+        st.warnings.push_back(cve + " is in " + it->second + " and " + a.id.value + "; its record follows " + it->second);
+        continue;
+      }
+      cve_owner[cve] = a.id.value;
+      VMT_TRY_STATUS(put("cve/" + cve + ".json", rec.dump(2) + "\n"));
+      ++st.cve_records;
+    }
+    feed.push_back({a.id.value, a.title.value, a.date.value, r.advisory_url(a.id.value),
+                    first_paragraph(a.description.value), "advisory"});
+    ++st.advisories;
+  }
+  for (std::size_t i = 0; i < notes.size(); ++i) {
+    const auto& n = notes[i];
+    page_links links;
+    links.standalone = false;
+    links.root = "../";
+    if (i + 1 < notes.size()) links.prev_id = notes[i + 1].id.value, links.prev_title = notes[i + 1].title.value;
+    if (i > 0) links.next_id = notes[i - 1].id.value, links.next_title = notes[i - 1].title.value;
+    VMT_TRY(page, r.html(n, links));
+    VMT_TRY_STATUS(put("ossn/" + n.id.value + ".html", page));
+    VMT_TRY(text, r.text(n));
+    VMT_TRY_STATUS(put("ossn/" + n.id.value + ".txt", text));
+    feed.push_back({n.id.value, n.title.value, n.date.value, r.note_url(n.id.value), first_paragraph(n.summary.value), "note"});
+    ++st.notes;
+  }
+
+  // Index: a section per year, newest first.
+  const auto& opts = r.options();
+  {
+    tmpl::dictionary d;
+    d.set("TEAM", opts.team).set("VENDOR", opts.vendor).set("COUNT", std::to_string(ads.size()));
+    d.set("ROOT", "").add("STYLE_LINK").set("HREF", "style.css");
+    if (!notes.empty()) d.add("HAS_NOTES").set("NOTE_COUNT", std::to_string(notes.size()));
+    std::string year;
+    tmpl::dictionary* ysec = nullptr;
+    for (const auto& a : ads) {
+      std::string y = a.date.value.substr(0, 4);
+      if (y != year) {
+        year = y;
+        d.add("YEAR_NAV").set("YEAR", y);
+        ysec = &d.add("YEAR");
+        ysec->set("YEAR", y);
+      }
+      auto& e = ysec->add("ADVISORY");
+      e.set("ID", a.id.value).set("TITLE", a.title.value).set("DATE_ISO", a.date.value);
+      e.set("PRODUCTS", product_list(a)).set("CVES", cve_list(a));
+    }
+    VMT_TRY(page, r.engine().render("advisory/index.html.tpl", d));
+    VMT_TRY_STATUS(put("index.html", page));
+  }
+  if (!notes.empty()) {
+    tmpl::dictionary d;
+    d.set("TEAM", opts.team).set("VENDOR", opts.vendor).set("COUNT", std::to_string(notes.size()));
+    d.set("ROOT", "").add("STYLE_LINK").set("HREF", "style.css");
+    for (const auto& n : notes)
+      d.add("NOTE").set("ID", n.id.value).set("TITLE", n.title.value).set("DATE_ISO", n.date.value);
+    VMT_TRY(page, r.engine().render("advisory/notes.html.tpl", d));
+    VMT_TRY_STATUS(put("notes.html", page));
+  }
+  {
+    std::stable_sort(feed.begin(), feed.end(), [](const entry& x, const entry& y) { return x.date > y.date; });
+    tmpl::dictionary d;
+    d.set("TEAM", opts.team).set("SITE_URL", opts.site_url);
+    d.set("UPDATED", (feed.empty() ? std::string("1970-01-01") : feed.front().date) + "T00:00:00Z");
+    for (std::size_t i = 0; i < feed.size() && i < 50; ++i) {
+      auto& e = d.add("ENTRY");
+      e.set("ID", feed[i].id).set("TITLE", feed[i].title).set("URL", feed[i].url);
+      e.set("UPDATED", feed[i].date + "T00:00:00Z").set("SUMMARY", feed[i].summary);
+    }
+    VMT_TRY(xml, r.engine().render("advisory/atom.xml.tpl", d));
+    VMT_TRY_STATUS(put("atom.xml", xml));
+  }
+  {
+    auto css = fs::read_file(r.engine().find("advisory/style.css"), 1u << 20);
+    if (!css) return css.err();
+    VMT_TRY_STATUS(put("style.css", *css));
+  }
+  VMT_TRY_STATUS(write_public(stage + "/" + marker, "made by vmt advisory site; the folder is replaced on rebuild\n"));
+
+  // Swap the new site in: rename the old one away, the new one in, then drop the old one.
+  std::string old = out + ".old-" + std::to_string(::getpid());
+  bool had_old = sfs::exists(out, ec);
+  if (had_old && ::rename(out.c_str(), old.c_str()) != 0)
+    return make_error(failure::cant_create, out, std::string("cannot replace: ") + std::strerror(errno),
+                      "check the permissions of its parent folder");
+  if (::rename(stage.c_str(), out.c_str()) != 0) {
+    int err = errno;
+    if (had_old) (void)::rename(old.c_str(), out.c_str());
+    return make_error(failure::cant_create, out, std::string("cannot move the new site in: ") + std::strerror(err),
+                      "check the permissions of its parent folder");
+  }
+  guard.keep = true;
+  ::chmod(out.c_str(), 0755);
+  if (had_old) sfs::remove_all(old, ec);
+  return st;
+}
+
+}  // namespace vmt::advisory
