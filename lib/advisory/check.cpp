@@ -16,11 +16,12 @@ namespace {
 class checker {
  public:
   explicit checker(std::vector<problem>& out) : out_(out) {}
+  // A value that is absent has no position: such problems point at the start of the document.
   void error(const text& t, const std::string& field, std::string what, std::string expected) {
-    out_.push_back({t.line, t.column, field, std::move(what), std::move(expected), false});
+    out_.push_back({t.line ? t.line : 1, t.line ? t.column : 1, field, std::move(what), std::move(expected), false});
   }
   void warn(const text& t, const std::string& field, std::string what, std::string expected) {
-    out_.push_back({t.line, t.column, field, std::move(what), std::move(expected), true});
+    out_.push_back({t.line ? t.line : 1, t.line ? t.column : 1, field, std::move(what), std::move(expected), true});
   }
   // A value that YAML 1.1 reads as something other than text.
   void typed(const text& t, const std::string& field) {
@@ -30,6 +31,10 @@ class checker {
   }
   void required(const text& t, const std::string& field, const std::string& expected) {
     if (!t.present || t.value.empty()) error(t, field, "missing or empty", expected);
+  }
+  // For id, title and date, whose absence load() already reports.
+  void not_empty(const text& t, const std::string& field, const std::string& expected) {
+    if (t.present && t.value.empty()) error(t, field, "empty", expected);
   }
 
  private:
@@ -76,9 +81,9 @@ void check_versions(checker& c, const affected_product& p, const std::string& f)
 std::vector<problem> check(const advisory& a) {
   std::vector<problem> out = a.problems;
   checker c(out);
-  c.required(a.id, "id", "OSSA-YYYY-NNN");
+  c.not_empty(a.id, "id", "OSSA-YYYY-NNN");
   c.typed(a.title, "title");
-  c.required(a.title, "title", "a one-line title");
+  c.not_empty(a.title, "title", "a one-line title");
   c.required(a.description, "description", "what the vulnerability is and who reported it");
   if (a.id.present) {
     auto id = parse_id(a.id.value);
@@ -97,12 +102,12 @@ std::vector<problem> check(const advisory& a) {
   if (a.title.present && a.title.value.find('\n') != std::string::npos)
     c.error(a.title, "title", "a title on several lines", "one line (the rST heading cannot span lines)");
 
-  if (a.affected.empty()) c.error(a.id, "affected-products", "missing or empty", "a list of {product, version}");
+  if (a.affected.empty()) c.error(text{}, "affected-products", "missing or empty", "a list of {product, version}");
   for (std::size_t i = 0; i < a.affected.size(); ++i)
     check_versions(c, a.affected[i], "affected-products[" + std::to_string(i) + "]");
 
   std::set<std::string> cves;
-  if (a.vulnerabilities.empty()) c.error(a.id, "vulnerabilities", "missing or empty", "a list of {cve-id}");
+  if (a.vulnerabilities.empty()) c.error(text{}, "vulnerabilities", "missing or empty", "a list of {cve-id}");
   for (std::size_t i = 0; i < a.vulnerabilities.size(); ++i) {
     const auto& v = a.vulnerabilities[i];
     std::string f = "vulnerabilities[" + std::to_string(i) + "].cve-id";
@@ -113,7 +118,7 @@ std::vector<problem> check(const advisory& a) {
       c.warn(v.cve, f, v.cve.value + " is listed twice", "each CVE once");
   }
 
-  if (a.reporters.empty()) c.warn(a.id, "reporters", "nobody is credited", "a list of {name, affiliation, reported}");
+  if (a.reporters.empty()) c.warn(text{}, "reporters", "nobody is credited", "a list of {name, affiliation, reported}");
   for (std::size_t i = 0; i < a.reporters.size(); ++i) {
     const auto& r = a.reporters[i];
     std::string f = "reporters[" + std::to_string(i) + "]";
@@ -138,7 +143,7 @@ std::vector<problem> check(const advisory& a) {
              "an affiliation or a reported list");
   }
 
-  if (a.issue_links.empty()) c.warn(a.id, "issues.links", "no bug links", "the tracker bug(s)");
+  if (a.issue_links.empty()) c.warn(text{}, "issues.links", "no bug links", "the tracker bug(s)");
   for (std::size_t i = 0; i < a.issue_links.size(); ++i)
     check_link(c, a.issue_links[i], "issues.links[" + std::to_string(i) + "]");
   for (const auto& b : a.reviews) {
@@ -164,15 +169,15 @@ std::vector<problem> check(const advisory& a) {
 std::vector<problem> check(const note& n) {
   std::vector<problem> out = n.problems;
   checker c(out);
-  c.required(n.id, "id", "OSSN-NNNN");
+  c.not_empty(n.id, "id", "OSSN-NNNN");
   if (n.id.present && !parse_note_id(n.id.value))
     c.error(n.id, "id", "'" + n.id.value + "' is not a note id", "OSSN-NNNN, e.g. OSSN-0097");
-  c.required(n.title, "title", "a one-sentence title");
+  c.not_empty(n.title, "title", "a one-sentence title");
   c.required(n.summary, "summary", "a few sentences describing the issue");
   c.required(n.discussion, "discussion", "the detailed discussion");
   c.required(n.actions, "recommended-actions", "what operators should do");
   if (n.affected.empty() && !n.affected_text.present)
-    c.error(n.id, "affected", "missing", "affected-products and/or affected (text)");
+    c.error(text{}, "affected", "missing", "affected-products and/or affected (text)");
   for (std::size_t i = 0; i < n.affected.size(); ++i)
     check_versions(c, n.affected[i], "affected-products[" + std::to_string(i) + "]");
   for (std::size_t i = 0; i < n.cves.size(); ++i)
@@ -182,7 +187,7 @@ std::vector<problem> check(const note& n) {
     check_link(c, n.references[i].url, "references[" + std::to_string(i) + "].url");
   for (const auto& b : n.patches)
     for (std::size_t j = 0; j < b.links.size(); ++j) check_link(c, b.links[j], "patches." + b.branch.value);
-  if (n.authors.empty()) c.warn(n.id, "authors", "no author", "Name, Organisation");
+  if (n.authors.empty()) c.warn(text{}, "authors", "no author", "Name, Organisation");
   std::stable_sort(out.begin(), out.end(), [](const problem& x, const problem& y) {
     if (x.warning != y.warning) return !x.warning;
     return x.line < y.line;

@@ -86,7 +86,7 @@ nlohmann::json renderer::osv(const advisory& a) const {
   j["published"] = timestamp(a);
   json aliases = json::array();
   for (const auto& v : a.vulnerabilities)
-    if (v.cve.value != "Requested") aliases.push_back(v.cve.value);
+    if (auto id = cve_id_of(v.cve.value)) aliases.push_back(*id);
   if (!aliases.empty()) j["aliases"] = aliases;
   j["summary"] = layout::strip(a.title.value);
   j["details"] = details(a);
@@ -190,7 +190,8 @@ std::map<std::string, nlohmann::json> renderer::cna(const advisory& a) const {
     for (const auto& l : b->links) ref(url_of(l.value), "patch");
 
   for (const auto& v : a.vulnerabilities) {
-    if (v.cve.value == "Requested") continue;
+    auto cve = cve_id_of(v.cve.value);
+    if (!cve) continue;  // "Requested" (or a placeholder): no record until MITRE assigns one
     json c;
     json meta = {{"orgId", opts_.cna_org_id}};
     if (!opts_.cna_short_name.empty()) meta["shortName"] = opts_.cna_short_name;
@@ -199,7 +200,7 @@ std::map<std::string, nlohmann::json> renderer::cna(const advisory& a) const {
     if (!title.empty()) c["title"] = cut(title, 256);
     c["datePublic"] = timestamp(a);
     std::string desc = details(a);
-    if (v.note.present && !v.note.value.empty()) desc += " (" + v.cve.value + ": " + v.note.value + ")";
+    if (v.note.present && !v.note.value.empty()) desc += " (" + *cve + ": " + v.note.value + ")";
     c["descriptions"] = json::array({{{"lang", "en"}, {"value", cut(desc.empty() ? title : desc, 4096)}}});
     c["affected"] = affected;
     c["references"] = refs;
@@ -208,14 +209,14 @@ std::map<std::string, nlohmann::json> renderer::cna(const advisory& a) const {
     for (const auto& r : a.reporters) {
       bool named = r.reported.empty() || r.reported_is_text;
       for (const auto& x : r.reported)
-        if (x.value == v.cve.value) named = true;
+        if (cve_id_of(x.value) == cve) named = true;
       std::string who = layout::strip(r.name.value);
       if (!named || who.empty()) continue;
       if (!r.affiliation.value.empty() && r.affiliation.value != "UNKNOWN") who += " (" + r.affiliation.value + ")";
       if (names.insert(who).second) credits.push_back({{"lang", "en"}, {"value", who}, {"type", "finder"}});
     }
     if (!credits.empty()) c["credits"] = credits;
-    out[v.cve.value] = json{{"cnaContainer", c}};
+    out[*cve] = json{{"cnaContainer", c}};
   }
   return out;
 }

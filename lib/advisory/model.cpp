@@ -239,9 +239,10 @@ advisory build_advisory(const std::string& file, const node* root) {
   for (const node* h : r.list(root->get("errata_history"), "errata_history", "a list of changes"))
     a.errata_history.push_back(r.scalar(h, "errata_history[" + std::to_string(i++) + "]"));
 
-  if (!a.id.present) r.error(root, "id", "missing", "id: OSSA-YYYY-NNN");
-  if (!a.title.present) r.error(root, "title", "missing", "a one-line title");
-  if (!a.date.present) r.error(root, "date", "missing", "date: YYYY-MM-DD");
+  // Every layout needs these three: without them the file is not published at all.
+  if (!root->get("id")) r.error(root, "id", "missing", "id: OSSA-YYYY-NNN");
+  if (!root->get("title")) r.error(root, "title", "missing", "a one-line title");
+  if (!root->get("date")) r.error(root, "date", "missing", "date: YYYY-MM-DD");
   return a;
 }
 
@@ -282,9 +283,9 @@ note build_note(const std::string& file, const node* root) {
     for (const node* x : r.list(c, "cve", "a CVE id or a list of them"))
       n.cves.push_back(r.scalar(x, "cve[" + std::to_string(i++) + "]", "a CVE id"));
   }
-  if (!n.id.present) r.error(root, "id", "missing", "id: OSSN-NNNN");
-  if (!n.title.present) r.error(root, "title", "missing", "a one-sentence title");
-  if (!n.date.present) r.error(root, "date", "missing", "date: YYYY-MM-DD");
+  if (!root->get("id")) r.error(root, "id", "missing", "id: OSSN-NNNN");
+  if (!root->get("title")) r.error(root, "title", "missing", "a one-sentence title");
+  if (!root->get("date")) r.error(root, "date", "missing", "date: YYYY-MM-DD");
   return n;
 }
 

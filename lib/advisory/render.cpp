@@ -6,6 +6,7 @@
 #include "advisory/render.h"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 
 #include "advisory/layout.h"
@@ -93,6 +94,16 @@ std::vector<std::string> paragraphs(const std::string& s) {
   return out;
 }
 
+std::optional<std::string> cve_id_of(const std::string& field) {
+  std::string t = layout::strip(field);
+  t = t.substr(0, t.find_first_of(" \t"));
+  // CVE-YYYY-NNNN with four or more digits.
+  if (t.size() < 13 || t.compare(0, 4, "CVE-") != 0 || t[8] != '-') return std::nullopt;
+  for (std::size_t i = 4; i < t.size(); ++i)
+    if (i != 8 && !std::isdigit(static_cast<unsigned char>(t[i]))) return std::nullopt;
+  return t;
+}
+
 std::vector<const review_branch*> sorted_branches(const std::vector<review_branch>& reviews) {
   std::vector<const review_branch*> v;
   for (const auto& b : reviews) v.push_back(&b);
@@ -158,7 +169,6 @@ result<std::string> renderer::html(const advisory& a, const page_links& links) c
     auto& c = d.add("CVE");
     c.set("CVE_ID", v.cve.value);
     if (v.note.present) c.add("CVE_NOTE").set("CVE_NOTE_TEXT", v.note.value);
-    if (v.cve.value != "Requested" && !links.standalone) c.add("CVE_RECORD").set("CVE_ID", v.cve.value);
   }
   for (const auto& p : a.affected) d.add("AFFECTED").set("PRODUCT", p.product.value).set("VERSION", p.version.value);
   add_paragraphs(d, "DESCRIPTION", a.description.value);
@@ -193,12 +203,17 @@ result<std::string> renderer::html(const advisory& a, const page_links& links) c
     if (!comment.empty()) x.add("COMMENT").set("COMMENT_TEXT", comment);
   }
   for (const auto& v : a.vulnerabilities)
-    if (v.cve.value != "Requested") d.add("CVE_LINK").set("CVE_ID", v.cve.value);
+    if (auto id = cve_id_of(v.cve.value)) d.add("CVE_LINK").set("CVE_ID", *id);
   if (!a.notes.empty()) {
     auto& n = d.add("NOTES");
     for (const auto& x : a.notes) n.add("NOTE").set("NOTE_TEXT", x.value);
   }
-  if (!links.standalone) d.add("SOURCES").set("ID", a.id.value);
+  if (!links.standalone) {
+    auto& src = d.add("SOURCES");
+    src.set("ID", a.id.value);
+    for (const auto& v : a.vulnerabilities)
+      if (auto id = cve_id_of(v.cve.value)) src.add("CVE_RECORD").set("CVE_ID", *id);
+  }
   return engine_->render("advisory/advisory.html.tpl", d);
 }
 
@@ -235,9 +250,6 @@ result<std::string> renderer::html(const note& n, const page_links& links) const
   set_links(d, links, style_);
   fill_note(d, n, date_long(n.day, n.date));
   d.set("VENDOR", opts_.vendor).set("TEAM", opts_.team);
-  add_paragraphs(d, "SUMMARY_PARA", n.summary.value);
-  add_paragraphs(d, "DISCUSSION_PARA", n.discussion.value);
-  add_paragraphs(d, "ACTIONS_PARA", n.actions.value);
   if (!links.standalone) d.add("SOURCES").set("ID", n.id.value);
   return engine_->render("advisory/note.html.tpl", d);
 }

@@ -8,6 +8,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -79,6 +80,10 @@ class renderer {
 // else every line is one (a folded YAML scalar keeps a newline only where the author left a blank
 // line).
 std::vector<std::string> paragraphs(const std::string& s);
+
+// The CVE id a cve-id field names, for links and records: "CVE-2016-0737 (client to proxy)" names
+// CVE-2016-0737; "Requested" and "CVE-2026-pending" name none.
+std::optional<std::string> cve_id_of(const std::string& field);
 
 // Patches in the order the rST layout lists them: branches sorted as plain strings (code points).
 std::vector<const review_branch*> sorted_branches(const std::vector<review_branch>& reviews);

@@ -62,10 +62,6 @@ std::vector<std::string> split_ranges(const std::string& s) {
 std::optional<range> parse_range(const std::string& text, std::string& why) {
   range r;
   r.text = text;
-  if (lower(text) == "all versions") {
-    r.all = true;
-    return r;
-  }
   std::size_t i = 0;
   int constraints = 0;
   while (i < text.size()) {
@@ -168,7 +164,6 @@ int compare(const version& a, const version& b) {
 }
 
 bool range::contains(const version& v) const {
-  if (all) return true;
   if (exact) return compare(v, *exact) == 0;
   if (lower) {
     int c = compare(v, *lower);

@@ -3,7 +3,8 @@
 //
 // Since 2016 the VMT writes ranges like ">=17.0.0 <26.1.7, >=27.0.0 <29.0.6, ==30.0.0": a comma (or
 // "and") separates ranges, the constraints inside one range all apply. Older advisories use free
-// text ("Essex (2012.1)", "up to 2014.1.3"), which no program can decide on.
+// text ("Essex (2012.1)", "up to 2014.1.3", even "All versions", which meant all versions of its
+// day), which no program can decide on.
 #pragma once
 
 #include <optional>
@@ -33,7 +34,6 @@ struct range {
   std::optional<version> upper;  // < (or <= when upper_inclusive)
   bool upper_inclusive = false;
   std::optional<version> exact;  // ==
-  bool all = false;              // "All versions"
   std::string text;              // as written
   bool contains(const version& v) const;
 };

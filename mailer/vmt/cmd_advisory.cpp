@@ -163,9 +163,18 @@ status draft(context& ctx, const std::string& case_id, const std::string& dir_op
   advisory::renderer r(options(ctx));
   tmpl::dictionary d;
   d.set("ID", id).set("DATE", clock::iso_date(clock::today())).set("CASE", c.id);
-  d.set("TITLE", c.title.empty() ? "TITLE" : c.title).set("PRODUCT", c.project);
+  // Values go inside single-quoted YAML scalars in the draft: double the quotes, one line each.
+  auto quoted = [](std::string s) {
+    for (auto& ch : s)
+      if (ch == '\n' || ch == '\r') ch = ' ';
+    std::string out;
+    for (char ch : s) out += ch == '\'' ? std::string("''") : std::string(1, ch);
+    return out;
+  };
+  d.set("TITLE", quoted(c.title.empty() ? "TODO title" : c.title)).set("PRODUCT", c.project);
   d.set("CVE", c.cve.empty() ? "Requested" : c.cve);
-  d.set("REPORTER", c.reporter_name.empty() ? "REPORTER" : c.reporter_name);
+  d.set("REPORTER", quoted(c.reporter_name.empty() ? "TODO reporter" : c.reporter_name));
+  d.set("REPORTER_TEXT", c.reporter_name.empty() ? "TODO reporter" : c.reporter_name);
   d.set("TRACKER_URL", c.tracker_url.empty() ? "https://bugs.launchpad.net/" + c.project : c.tracker_url);
   VMT_TRY(text, r.engine().render("advisory/new.yaml.tpl", d));
   std::string path = fs::join(dir, id + ".yaml");
