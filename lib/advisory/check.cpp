@@ -159,6 +159,18 @@ std::vector<problem> check(const advisory& a) {
     c.warn(a.errata_history.front(), "errata_history", "a history without errata: it is not published",
            "an errata: text, or no errata_history");
 
+  // A draft from `vmt advisory new` says TODO where the coordinator has work left.
+  auto todo = [&](const text& t, const std::string& field) {
+    if (t.value.find("TODO") != std::string::npos) c.warn(t, field, "still says TODO", "the final text");
+  };
+  todo(a.title, "title");
+  todo(a.description, "description");
+  for (std::size_t i = 0; i < a.affected.size(); ++i)
+    todo(a.affected[i].version, "affected-products[" + std::to_string(i) + "].version");
+  for (const auto& b : a.reviews)
+    for (const auto& l : b.links) todo(l, "reviews." + b.branch.value);
+  for (std::size_t i = 0; i < a.notes.size(); ++i) todo(a.notes[i], "notes[" + std::to_string(i) + "]");
+
   std::stable_sort(out.begin(), out.end(), [](const problem& x, const problem& y) {
     if (x.warning != y.warning) return !x.warning;
     return x.line < y.line;

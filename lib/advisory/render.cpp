@@ -43,14 +43,6 @@ std::string csv(const reporter& r) {
   return out;
 }
 
-// "https://review.openstack.org/299021 (MAC)" -> url and the comment after it.
-std::pair<std::string, std::string> split_link(const std::string& s) {
-  std::string t = layout::strip(s);
-  auto sp = t.find_first_of(" \t");
-  if (sp == std::string::npos) return {t, ""};
-  return {t.substr(0, sp), layout::strip(t.substr(sp))};
-}
-
 std::string read_or_empty(const std::string& path) {
   if (path.empty()) return {};
   auto r = fs::read_file(path, 1u << 20);
@@ -182,12 +174,8 @@ result<std::string> renderer::html(const advisory& a, const page_links& links) c
     for (const auto* b : sorted_branches(a.reviews)) {
       auto& br = ps.add("BRANCH");
       br.set("BRANCH_NAME", layout::strip(layout::capitalize(b->branch.value)));
-      for (const auto& l : b->links) {
-        auto [url, comment] = split_link(l.value);
-        auto& x = br.add("PATCH");
-        x.set("URL", url);
-        if (!comment.empty()) x.add("COMMENT").set("COMMENT_TEXT", comment);
-      }
+      // The whole line, links marked up where they are: some entries are prose with a link.
+      for (const auto& l : b->links) br.add("PATCH").set("LINE", layout::strip(l.value));
     }
   }
   for (const auto& r : a.reporters) {
@@ -196,12 +184,7 @@ result<std::string> renderer::html(const advisory& a, const page_links& links) c
     if (truthy(r.affiliation) && r.affiliation.value != "UNKNOWN") c.add("FROM").set("AFFILIATION", r.affiliation.value);
     if (!r.reported.empty()) c.add("REPORTED").set("REPORTED_LIST", csv(r));
   }
-  for (const auto& l : a.issue_links) {
-    auto [url, comment] = split_link(l.value);
-    auto& x = d.add("LINK");
-    x.set("URL", url);
-    if (!comment.empty()) x.add("COMMENT").set("COMMENT_TEXT", comment);
-  }
+  for (const auto& l : a.issue_links) d.add("LINK").set("LINE", layout::strip(l.value));
   for (const auto& v : a.vulnerabilities)
     if (auto id = cve_id_of(v.cve.value)) d.add("CVE_LINK").set("CVE_ID", *id);
   if (!a.notes.empty()) {

@@ -144,7 +144,8 @@ class builder : public YAML::EventHandler {
       f.n->items.push_back(n);
     } else if (!f.pending_key) {
       if (!n->is_scalar())
-        throw stop_parsing{n->at, "a mapping key must be a plain word", "check the indentation"};
+        throw stop_parsing{n->at, "a list or mapping where a key was expected (an unclosed [ or {?)",
+                           "keys are plain words; close every bracket"};
       f.pending_key = n;
     } else {
       f.n->pairs.emplace_back(std::move(f.pending_key), n);

@@ -46,7 +46,7 @@
 <h2>Patches</h2>
 <dl class="patches">
 {{#BRANCH}}<dt>{{BRANCH_NAME}}</dt>
-{{#PATCH}}<dd><a href="{{URL}}">{{URL}}</a>{{#COMMENT}} {{COMMENT_TEXT}}{{/COMMENT}}</dd>
+{{#PATCH}}<dd>{{LINE:x-html-text:none}}</dd>
 {{/PATCH}}{{/BRANCH}}</dl>
 </section>
 {{/PATCHES}}
@@ -60,7 +60,7 @@
 <section id="references">
 <h2>References</h2>
 <ul class="links">
-{{#LINK}}<li><a href="{{URL}}">{{URL}}</a>{{#COMMENT}} {{COMMENT_TEXT}}{{/COMMENT}}</li>
+{{#LINK}}<li>{{LINE:x-html-text:none}}</li>
 {{/LINK}}{{#CVE_LINK}}<li><a href="https://www.cve.org/CVERecord?id={{CVE_ID}}">{{CVE_ID}}</a> at cve.org</li>
 {{/CVE_LINK}}</ul>
 </section>

@@ -20,22 +20,22 @@
 {{#CVES}}<dt>CVE</dt><dd>{{CVE_LIST}}</dd>
 {{/CVES}}</dl>
 <section><h2>Summary</h2>
-<div class="text">{{SUMMARY:x-html-text:none}}</div></section>
+<div class="text">{{SUMMARY:x-trim:x-html-text:none}}</div></section>
 <section><h2>Affected services / software</h2>
 {{#AFFECTED}}<p class="version">{{PRODUCT}}: {{VERSION}}</p>
-{{/AFFECTED}}{{#AFFECTED_TEXT}}<div class="text">{{TEXT:x-html-text:none}}</div>
+{{/AFFECTED}}{{#AFFECTED_TEXT}}<div class="text">{{TEXT:x-trim:x-html-text:none}}</div>
 {{/AFFECTED_TEXT}}</section>
 <section><h2>Discussion</h2>
-<div class="text">{{DISCUSSION:x-html-text:none}}</div></section>
+<div class="text">{{DISCUSSION:x-trim:x-html-text:none}}</div></section>
 <section><h2>Recommended actions</h2>
-<div class="text">{{ACTIONS:x-html-text:none}}</div></section>
+<div class="text">{{ACTIONS:x-trim:x-html-text:none}}</div></section>
 {{#PATCHES}}<section><h2>Patches</h2>
-{{#PATCHES_TEXT}}<div class="text">{{TEXT:x-html-text:none}}</div>
+{{#PATCHES_TEXT}}<div class="text">{{TEXT:x-trim:x-html-text:none}}</div>
 {{/PATCHES_TEXT}}<ul class="links">
 {{#PATCH}}<li>{{BRANCH}}: <a href="{{URL}}">{{URL}}</a></li>
 {{/PATCH}}</ul></section>
 {{/PATCHES}}{{#CREDITS}}<section><h2>Credits</h2>
-<div class="text">{{TEXT:x-html-text:none}}</div></section>
+<div class="text">{{TEXT:x-trim:x-html-text:none}}</div></section>
 {{/CREDITS}}<section><h2>Contacts / references</h2>
 <ul class="links">
 {{#AUTHOR}}<li>Author: {{AUTHOR_NAME}}</li>
