@@ -168,6 +168,12 @@ std::vector<std::u32string> split_chunks(const std::u32string& s) {
   return chunks;
 }
 
+bool ascii(const std::string& s) {
+  for (unsigned char c : s)
+    if (c >= 0x80) return false;
+  return true;
+}
+
 bool blank(const std::u32string& s) {
   for (char32_t c : s)
     if (!is_py_space(c)) return false;
@@ -176,12 +182,7 @@ bool blank(const std::u32string& s) {
 
 }  // namespace
 
-std::size_t code_points(const std::string& s) {
-  std::size_t n = 0;
-  for (unsigned char c : s)
-    if ((c & 0xC0) != 0x80) ++n;
-  return n == 0 ? 0 : decode(s).size();
-}
+std::size_t code_points(const std::string& s) { return ascii(s) ? s.size() : decode(s).size(); }
 
 std::vector<std::string> split_code_points(const std::string& s) {
   std::vector<std::string> out;
@@ -198,6 +199,14 @@ std::string rule(const std::string& s, const std::string& c) {
 }
 
 std::string capitalize(const std::string& s) {
+  if (ascii(s)) {  // the common case, without decoding
+    std::string out = s;
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      unsigned char c = static_cast<unsigned char>(out[i]);
+      out[i] = static_cast<char>(i == 0 ? std::toupper(c) : std::tolower(c));
+    }
+    return out;
+  }
   auto u = decode(s);
   for (std::size_t i = 0; i < u.size(); ++i) {
     if (u[i] >= 0xDC80 && u[i] <= 0xDCFF) continue;
@@ -208,6 +217,12 @@ std::string capitalize(const std::string& s) {
 }
 
 std::string strip(const std::string& s) {
+  if (ascii(s)) {
+    std::size_t b = 0, e = s.size();
+    while (b < e && is_py_space(static_cast<unsigned char>(s[b]))) ++b;
+    while (e > b && is_py_space(static_cast<unsigned char>(s[e - 1]))) --e;
+    return s.substr(b, e - b);
+  }
   auto u = decode(s);
   std::size_t b = 0, e = u.size();
   while (b < e && is_py_space(u[b])) ++b;
@@ -341,7 +356,14 @@ std::string html_inline(const std::string& s) {
       i = j;
       continue;
     }
-    out += html_escape(std::string(1, s[i]));
+    switch (s[i]) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += s[i];
+    }
     ++i;
   }
   return out;

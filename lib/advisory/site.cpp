@@ -12,8 +12,13 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <atomic>
+#include <functional>
 #include <map>
+#include <memory>
+#include <optional>
 #include <set>
+#include <thread>
 
 #include "advisory/layout.h"
 #include "core/fs.h"
@@ -79,6 +84,28 @@ struct entry {
   std::string id, title, date, url, summary, kind;
 };
 
+// Run job(i, renderer) for i in [0, n) on up to 4 threads, each with its own renderer (template
+// cache) so that threads do not contend on one cache's lock.
+void parallel(std::size_t n, const std::function<void(std::size_t, const renderer&)>& job, const renderer& r) {
+  unsigned threads = std::min<unsigned>(std::max(1u, std::thread::hardware_concurrency()), 4);
+  if (n < 16 || threads == 1) {
+    for (std::size_t i = 0; i < n; ++i) job(i, r);
+    return;
+  }
+  std::atomic<std::size_t> next{0};
+  auto worker = [&](const renderer& lr) {
+    for (std::size_t i; (i = next++) < n;) job(i, lr);
+  };
+  std::vector<std::thread> pool;
+  std::vector<std::unique_ptr<renderer>> renderers;
+  for (unsigned t = 1; t < threads; ++t) {
+    renderers.push_back(std::make_unique<renderer>(r.options()));
+    pool.emplace_back(worker, std::cref(*renderers.back()));
+  }
+  worker(r);
+  for (auto& t : pool) t.join();
+}
+
 }  // namespace
 
 result<site_stats> build_site(const renderer& r, const std::string& source_dir, const std::string& out_dir) {
@@ -95,20 +122,37 @@ result<site_stats> build_site(const renderer& r, const std::string& source_dir, 
   }
 
   VMT_TRY(files, list_sources(source_dir));
+  // Loading (yaml-cpp) is most of the work: spread the files over the cores.
+  struct loaded {
+    std::optional<advisory> a;
+    std::optional<note> n;
+    std::optional<error> err;
+  };
+  std::vector<loaded> slots(files.size());
+  parallel(files.size(), [&](std::size_t i, const renderer&) {
+    const auto& f = files[i];
+    auto& slot = slots[i];
+    const std::vector<problem>* problems = nullptr;
+    if (is_note_file(f)) {
+      auto n = load_note(f);
+      if (!n) return void(slot.err = n.err());
+      slot.n = std::move(*n);
+      problems = &slot.n->problems;
+    } else {
+      auto a = load(f);
+      if (!a) return void(slot.err = a.err());
+      slot.a = std::move(*a);
+      problems = &slot.a->problems;
+    }
+    for (const auto& p : *problems)
+      if (!p.warning) return void(slot.err = make_error(failure::data, format_problem(f, p), "not published", "fix the file"));
+  }, r);
   std::vector<advisory> ads;
   std::vector<note> notes;
-  for (const auto& f : files) {
-    if (is_note_file(f)) {
-      VMT_TRY(n, load_note(f));
-      for (const auto& p : n.problems)
-        if (!p.warning) return make_error(failure::data, format_problem(f, p), "not published", "fix the note");
-      notes.push_back(std::move(n));
-    } else {
-      VMT_TRY(a, load(f));
-      for (const auto& p : a.problems)
-        if (!p.warning) return make_error(failure::data, format_problem(f, p), "not published", "fix the advisory");
-      ads.push_back(std::move(a));
-    }
+  for (auto& s : slots) {
+    if (s.err) return *s.err;
+    if (s.a) ads.push_back(std::move(*s.a));
+    if (s.n) notes.push_back(std::move(*s.n));
   }
   if (ads.empty() && notes.empty())
     return make_error(failure::no_input, source_dir, "no OSSA-*.yaml or OSSN-*.yaml files", "check the folder");
@@ -138,21 +182,39 @@ result<site_stats> build_site(const renderer& r, const std::string& source_dir, 
     return write_public(stage + "/" + rel, data);
   };
 
-  std::map<std::string, std::string> cve_owner;  // CVE id -> advisory that wrote its record
-  std::vector<entry> feed;
-  for (std::size_t i = 0; i < ads.size(); ++i) {
+  // Pages, texts and records of each advisory, in parallel; CVE records are written afterwards in
+  // order, so that the newest advisory about a CVE owns its record.
+  std::vector<std::map<std::string, nlohmann::json>> records(ads.size());
+  std::vector<std::optional<error>> failed(ads.size());
+  std::atomic<int> written{0};
+  parallel(ads.size(), [&](std::size_t i, const renderer& lr) {
     const auto& a = ads[i];
     page_links links;
     links.standalone = false;
     links.root = "../";
     if (i + 1 < ads.size()) links.prev_id = ads[i + 1].id.value, links.prev_title = ads[i + 1].title.value;
     if (i > 0) links.next_id = ads[i - 1].id.value, links.next_title = ads[i - 1].title.value;
-    VMT_TRY(page, r.html(a, links));
-    VMT_TRY_STATUS(put("ossa/" + a.id.value + ".html", page));
-    VMT_TRY(text, r.rst(a));
-    VMT_TRY_STATUS(put("ossa/" + a.id.value + ".rst", text));
-    VMT_TRY_STATUS(put("ossa/" + a.id.value + ".osv.json", r.osv(a).dump(2) + "\n"));
-    for (auto& [cve, rec] : r.cna(a)) {
+    auto run = [&]() -> status {
+      VMT_TRY(page, lr.html(a, links));
+      VMT_TRY_STATUS(write_public(stage + "/ossa/" + a.id.value + ".html", page));
+      VMT_TRY(text, lr.rst(a));
+      VMT_TRY_STATUS(write_public(stage + "/ossa/" + a.id.value + ".rst", text));
+      VMT_TRY_STATUS(write_public(stage + "/ossa/" + a.id.value + ".osv.json", lr.osv(a).dump(2) + "\n"));
+      records[i] = lr.cna(a);
+      written += 3;
+      return ok_v;
+    };
+    if (auto s = run(); !s) failed[i] = s.err();
+  }, r);
+  for (auto& f : failed)
+    if (f) return *f;
+  st.files += written;
+
+  std::map<std::string, std::string> cve_owner;  // CVE id -> advisory that wrote its record
+  std::vector<entry> feed;
+  for (std::size_t i = 0; i < ads.size(); ++i) {
+    const auto& a = ads[i];
+    for (auto& [cve, rec] : records[i]) {
       // Newest first: an older advisory about the same CVE (an errata) does not overwrite it.
       if (auto it = cve_owner.find(cve); it != cve_owner.end()) {
         st.warnings.push_back(cve + " is in " + it->second + " and " + a.id.value + "; its record follows " + it->second);
