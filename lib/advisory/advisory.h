@@ -132,6 +132,9 @@ std::optional<int> parse_note_id(const std::string& id, const std::string& prefi
 // The next free advisory id for `year` among the YAML files in `dir` ("OSSA-2026-013").
 result<std::string> next_id(const std::string& dir, int year, const std::string& prefix = "OSSA");
 
+// The next free note id among the YAML files in `dir` ("OSSN-0097"); notes are numbered across years.
+result<std::string> next_note_id(const std::string& dir, const std::string& prefix = "OSSN");
+
 // All advisory and note files of a folder, sorted by name.
 result<std::vector<std::string>> list_sources(const std::string& dir);
 

@@ -193,13 +193,24 @@ std::vector<problem> check(const note& n) {
   for (std::size_t i = 0; i < n.affected.size(); ++i)
     check_versions(c, n.affected[i], "affected-products[" + std::to_string(i) + "]");
   for (std::size_t i = 0; i < n.cves.size(); ++i)
-    if (!is_cve(n.cves[i].value))
+    if (!is_cve(n.cves[i].value) && n.cves[i].value != "Requested")
       c.error(n.cves[i], "cve[" + std::to_string(i) + "]", "'" + n.cves[i].value + "' is not a CVE id", "CVE-YYYY-NNNN");
   for (std::size_t i = 0; i < n.references.size(); ++i)
     check_link(c, n.references[i].url, "references[" + std::to_string(i) + "].url");
   for (const auto& b : n.patches)
     for (std::size_t j = 0; j < b.links.size(); ++j) check_link(c, b.links[j], "patches." + b.branch.value);
   if (n.authors.empty()) c.warn(text{}, "authors", "no author", "Name, Organisation");
+  const std::pair<const text*, const char*> texts[] = {{&n.title, "title"},
+                                                       {&n.summary, "summary"},
+                                                       {&n.affected_text, "affected"},
+                                                       {&n.discussion, "discussion"},
+                                                       {&n.actions, "recommended-actions"}};
+  for (const auto& [t, field] : texts)
+    if (t->value.find("TODO") != std::string::npos) c.warn(*t, field, "still says TODO", "the final text");
+  for (const auto& p : n.affected)
+    if (p.version.value.find("TODO") != std::string::npos) c.warn(p.version, "affected-products", "still says TODO", "the final text");
+  for (const auto& a : n.authors)
+    if (a.value.find("TODO") != std::string::npos) c.warn(a, "authors", "still says TODO", "Name, Organisation");
   std::stable_sort(out.begin(), out.end(), [](const problem& x, const problem& y) {
     if (x.warning != y.warning) return !x.warning;
     return x.line < y.line;

@@ -374,3 +374,21 @@ result<std::string> next_id(const std::string& dir, int year, const std::string&
 }
 
 }  // namespace vmt::advisory
+
+namespace vmt::advisory {
+
+result<std::string> next_note_id(const std::string& dir, const std::string& prefix) {
+  int last = 0;
+  auto files = list_sources(dir);
+  if (!files && files.err().kind != failure::no_input) return files.err();
+  if (files)
+    for (const auto& f : *files) {
+      std::string b = base_name(f);
+      if (auto n = parse_note_id(b.substr(0, b.size() - 5), prefix)) last = std::max(last, *n);
+    }
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%s-%04d", prefix.c_str(), last + 1);
+  return std::string(buf);
+}
+
+}  // namespace vmt::advisory

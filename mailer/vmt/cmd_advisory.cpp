@@ -27,20 +27,18 @@ namespace vmt::cli {
 
 namespace {
 
-// Renderer settings from vmt.yaml when there is one; the shipped defaults otherwise.
-advisory::render_options options(context& ctx) {
+// Renderer settings from vmt.yaml when there is one (a named config that does not load is an
+// error); the shipped defaults otherwise, so that rendering needs no configuration.
+result<advisory::render_options> options(context& ctx) {
   advisory::render_options o;
-  bool explicit_config = !ctx.config_option.empty() || std::getenv("VMT_CONFIG");
-  if (explicit_config || fs::exists("vmt.yaml")) {
-    if (auto c = ctx.cfg(); c) {
-      const auto* cfg = *c;
-      o.template_roots.push_back(cfg->path(cfg->templates));
-      o.template_roots.push_back(fs::join(config::data_dir(), "templates"));
-      o.vendor = cfg->team.vendor;
-      o.team = cfg->team.vendor + " " + cfg->team.name;
-      if (!cfg->team.site_url.empty()) o.site_url = cfg->team.site_url;
-    }
-  }
+  bool named = !ctx.config_option.empty() || std::getenv("VMT_CONFIG");
+  if (!named && !fs::exists("vmt.yaml")) return o;
+  VMT_TRY(cfg, ctx.cfg());
+  o.template_roots.push_back(cfg->path(cfg->templates));
+  o.template_roots.push_back(fs::join(config::data_dir(), "templates"));
+  o.vendor = cfg->team.vendor;
+  o.team = cfg->team.vendor + " " + cfg->team.name;
+  if (!cfg->team.site_url.empty()) o.site_url = cfg->team.site_url;
   return o;
 }
 
@@ -68,7 +66,8 @@ status first_error(const T& doc) {
 }
 
 status render(context& ctx, const std::string& format, const std::string& file) {
-  advisory::renderer r(options(ctx));
+  VMT_TRY(opts, options(ctx));
+  advisory::renderer r(opts);
   if (advisory::is_note_file(file)) {
     VMT_TRY(n, advisory::load_note(file));
     VMT_TRY_STATUS(first_error(n));
@@ -133,7 +132,7 @@ status check(context& ctx, const std::vector<std::string>& files) {
 
 status site(context& ctx, const std::string& out, const std::string& source, const std::string& base_url,
             const std::string& org_id) {
-  auto o = options(ctx);
+  VMT_TRY(o, options(ctx));
   if (!base_url.empty()) o.site_url = base_url;
   while (!o.site_url.empty() && o.site_url.back() == '/') o.site_url.pop_back();
   if (!org_id.empty()) o.cna_org_id = org_id;
@@ -150,17 +149,18 @@ status site(context& ctx, const std::string& out, const std::string& source, con
   return ok_v;
 }
 
-status draft(context& ctx, const std::string& case_id, const std::string& dir_opt) {
+status draft(context& ctx, const std::string& case_id, const std::string& dir_opt, bool as_note) {
   VMT_TRY(dir, advisories_dir(ctx, dir_opt));
   VMT_TRY(db, ctx.db());
   VMT_TRY(found, db->find_case(case_id));
   if (!found) return make_error(failure::data, case_id, "no such case", "see `vmt case list`");
   const auto& c = *found;
   int year = static_cast<int>(std::chrono::year_month_day{clock::today()}.year());
-  std::string prefix = "OSSA";
-  if (auto cfg = ctx.cfg(); cfg) prefix = (*cfg)->team.advisory_prefix;
-  VMT_TRY(id, advisory::next_id(dir, year, prefix));
-  advisory::renderer r(options(ctx));
+  VMT_TRY(cfg, ctx.cfg());
+  VMT_TRY(id, as_note ? advisory::next_note_id(dir, cfg->team.note_prefix)
+                      : advisory::next_id(dir, year, cfg->team.advisory_prefix));
+  VMT_TRY(opts, options(ctx));
+  advisory::renderer r(opts);
   tmpl::dictionary d;
   d.set("ID", id).set("DATE", clock::iso_date(clock::today())).set("CASE", c.id);
   // Values go inside single-quoted YAML scalars in the draft: double the quotes, one line each.
@@ -176,7 +176,8 @@ status draft(context& ctx, const std::string& case_id, const std::string& dir_op
   d.set("REPORTER", quoted(c.reporter_name.empty() ? "TODO reporter" : c.reporter_name));
   d.set("REPORTER_TEXT", c.reporter_name.empty() ? "TODO reporter" : c.reporter_name);
   d.set("TRACKER_URL", c.tracker_url.empty() ? "https://bugs.launchpad.net/" + c.project : c.tracker_url);
-  VMT_TRY(text, r.engine().render("advisory/new.yaml.tpl", d));
+  d.set("NOTE_URL", r.note_url(id));
+  VMT_TRY(text, r.engine().render(as_note ? "advisory/new-note.yaml.tpl" : "advisory/new.yaml.tpl", d));
   std::string path = fs::join(dir, id + ".yaml");
   if (fs::exists(path)) return make_error(failure::cant_create, path, "already exists", "remove it or edit it");
   VMT_TRY_STATUS(fs::make_private_dir(dir));
@@ -252,12 +253,14 @@ void register_advisory_commands(CLI::App& app, context& ctx) {
   s->add_flag("--json", ctx.json, "print a summary as JSON");
   on_run(s, [&ctx] { return site(ctx, out, source, base_url, org_id); });
 
-  auto* n = adv->add_subcommand("new", "draft OSSA-YYYY-NNN.yaml for a case, with the next free number");
+  auto* n = adv->add_subcommand("new", "draft OSSA-YYYY-NNN.yaml (or OSSN-NNNN.yaml) for a case, with the next free number");
   static std::string case_id, new_dir;
+  static bool as_note = false;
   n->add_option("CASE", case_id, "case id (VMT-2026-001)")->required();
   n->add_option("--dir", new_dir, "advisories folder (default: `advisories` in vmt.yaml)");
+  n->add_flag("--note", as_note, "draft a security note (OSSN-NNNN) instead of an advisory");
   n->add_flag("--json", ctx.json, "print the result as JSON");
-  on_run(n, [&ctx] { return draft(ctx, case_id, new_dir); });
+  on_run(n, [&ctx] { return draft(ctx, case_id, new_dir, as_note); });
 
   auto* af = app.add_subcommand("affects", "is this version of a product affected by any advisory?");
   static std::string product, version, aff_dir;

@@ -59,6 +59,17 @@ t_assert_eq "$(t_json - 'j["id"]' < <("$VMT" advisory new --json VMT-2026-001))"
 VMT_NOW=2027-01-02T10:00:00Z "$VMT" advisory new VMT-2026-001 --dir "$T/other" > other.out
 t_assert_eq "$(cat other.out)" "$T/other/OSSA-2027-001.yaml" "first of a new year in another folder"
 
+# A security note takes the next OSSN number, across years.
+printf 'id: OSSN-0096\ndate: 2026-04-01\ntitle: t\n' > advisories/OSSN-0096.yaml
+note=$("$VMT" advisory new --note VMT-2026-001)
+t_assert_eq "$note" "$T/advisories/OSSN-0097.yaml" "note draft path"
+"$VMT" advisory render --format rst "$note" > note.txt
+t_assert_eq "$(head -2 note.txt)" "Token leak in Nova's API logs
+---" "note layout"
+t_assert_contains "$(cat note.txt)" "This OSSN: https://security.openstack.org/ossn/OSSN-0097.html"
+"$VMT" advisory check "$note" > /dev/null 2> note.err
+t_assert_contains "$(cat note.err)" "OSSN-0097.yaml:7:10: warning: summary: still says TODO"
+
 # affects: structured ranges decide; free text is named as undecided.
 rm advisories/OSSA-2026-01[34].yaml
 if [ -d "$VMT_SHARED_DIR/corpus/ossa/yaml" ]; then
