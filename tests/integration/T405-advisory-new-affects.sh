@@ -52,6 +52,10 @@ t_assert_eq "$path" "$T/advisories/OSSA-2026-013.yaml" "draft path"
 t_assert_contains "$(head -2 draft.rst)" "OSSA-2026-013: Token leak in Nova's API logs"
 t_assert_contains "$(cat draft.rst)" ":Date: May 20, 2026"
 t_assert_contains "$(cat draft.rst)" "- Jane O'Doe (CVE-2026-12345)"
+"$VMT" advisory render --format html "$path" > draft.html
+t_assert_contains "$(cat draft.html)" "<title>OSSA-2026-013: Token leak in Nova&#39;s API logs</title>"
+t_assert_contains "$(cat draft.html)" "<style>"   # a standalone page carries its style sheet
+t_assert_not_contains "$(cat draft.html)" "{{"
 "$VMT" advisory check "$path" > check.out 2> check.err
 t_assert_contains "$(cat check.err)" "OSSA-2026-013.yaml:13:14: warning: affected-products[0].version: still says TODO"
 # The next draft takes the next number.
