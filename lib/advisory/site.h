@@ -8,8 +8,9 @@
 //   ossn/OSSN-NNNN.html      ossn/OSSN-NNNN.txt
 //   cve/CVE-YYYY-NNNN.json
 //
-// The site is built in a sibling folder and swapped in whole, so readers never see half a site and a
-// failed build leaves the previous one. DIR is replaced only when vmt made it (.vmt-site marker).
+// The site is built in a hidden sibling (PARENT/.NAME.vmt-prev, the previous build, reused) and
+// exchanged with DIR atomically, so readers never see half a site and a failed build leaves the
+// current one. DIR is replaced only when vmt made it (.vmt-site marker) or it is empty.
 #pragma once
 
 #include <string>

@@ -78,6 +78,7 @@ def call(method, path, body=None, timeout=60):
         return json.load(r)["value"]
 
 failures = []
+S = None
 def fail(msg):
     failures.append(msg)
     print("FAIL:", msg, file=sys.stderr)
@@ -210,8 +211,13 @@ try:
     shot("advisory-phone.png", 390)
     go(root_url + "ossn/OSSN-0097.html")
     shot("note-phone.png", 390)
-    call("DELETE", S)
 finally:
+    # Close the browser (chromedriver does not always take it down with itself), then the driver.
+    try:
+        if S:
+            call("DELETE", S, timeout=20)
+    except Exception:
+        pass
     drv.terminate()
     try:
         drv.wait(10)

@@ -12,6 +12,7 @@
 #include "advisory/advisory.h"
 #include "advisory/layout.h"
 #include "advisory/render.h"
+#include "advisory/site.h"
 #include "advisory/versions.h"
 #include "advisory/yaml_tree.h"
 #include "core/fs.h"
@@ -462,6 +463,42 @@ cve: CVE-2026-11111
   BOOST_TEST(t->find("CVE: CVE-2026-11111\n") != std::string::npos);
   auto bad = load_note_text("OSSN-97.yaml", "id: OSSN-97\ntitle: x\ndate: 2026-01-01\n");
   BOOST_TEST(!check(*bad).empty());
+}
+
+BOOST_AUTO_TEST_CASE(site_rebuild_swaps_in_place_and_drops_stale_files) {
+  temp_dir d;
+  std::string src = d.path + "/src", out = d.path + "/site";
+  std::filesystem::create_directories(src);
+  std::ofstream(src + "/OSSA-2026-013.yaml") << minimal;
+  std::string second = minimal;
+  second.replace(second.find("OSSA-2026-013"), 13, "OSSA-2026-014");
+  second.replace(second.find("CVE-2026-12345"), 14, "CVE-2026-22222");
+  std::ofstream(src + "/OSSA-2026-014.yaml") << second;
+  renderer r(test_options());
+  auto first = build_site(r, src, out);
+  BOOST_TEST_REQUIRE(first.ok());
+  BOOST_TEST(first->advisories == 2);
+  BOOST_TEST(fs::exists(out + "/ossa/OSSA-2026-014.html"));
+  BOOST_TEST(fs::exists(out + "/cve/CVE-2026-22222.json"));
+  BOOST_TEST(fs::exists(out + "/index.html"));
+  // Withdraw one advisory: its files go, the other's stay; the previous build is kept aside.
+  std::filesystem::remove(src + "/OSSA-2026-014.yaml");
+  BOOST_TEST_REQUIRE(build_site(r, src, out).ok());
+  BOOST_TEST(!fs::exists(out + "/ossa/OSSA-2026-014.html"));
+  BOOST_TEST(!fs::exists(out + "/cve/CVE-2026-22222.json"));
+  BOOST_TEST(fs::exists(out + "/ossa/OSSA-2026-013.rst"));
+  BOOST_TEST(fs::exists(d.path + "/.site.vmt-prev/.vmt-site"));
+  auto index = fs::read_file(out + "/index.html");
+  BOOST_TEST(index->find("OSSA-2026-014") == std::string::npos);
+  BOOST_TEST_REQUIRE(build_site(r, src, out).ok());  // a third build reuses the second buffer
+  BOOST_TEST(!fs::exists(out + "/ossa/OSSA-2026-014.html"));
+  // A folder that vmt did not make is never replaced.
+  std::filesystem::create_directories(d.path + "/mine");
+  std::ofstream(d.path + "/mine/keep.txt") << "x";
+  auto refused = build_site(r, src, d.path + "/mine");
+  BOOST_TEST_REQUIRE(!refused.ok());
+  BOOST_TEST((refused.err().kind == failure::cant_create));
+  BOOST_TEST(fs::exists(d.path + "/mine/keep.txt"));
 }
 
 // --- the published corpus --------------------------------------------------------------------
