@@ -154,6 +154,35 @@ class builder : public YAML::EventHandler {
   }
 };
 
+// The key path around `line` of a document that did not parse ("reporters.reported"), read from
+// the indentation of the lines before it, so that a syntax error can name its field too.
+std::string field_at(const std::string& text, int line) {
+  std::vector<std::pair<std::size_t, std::string>> stack;  // (indent, key)
+  std::size_t pos = 0;
+  for (int n = 1; n <= line && pos <= text.size(); ++n) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string::npos) end = text.size();
+    std::string l = text.substr(pos, std::min<std::size_t>(end - pos, 512));
+    pos = end + 1;
+    std::size_t i = 0;
+    while (i < l.size() && (l[i] == ' ' || (l[i] == '-' && i + 1 < l.size() && l[i + 1] == ' '))) ++i;
+    std::size_t k = i;
+    while (k < l.size() && (std::isalnum(static_cast<unsigned char>(l[k])) || std::strchr("_-./ ()", l[k]))) ++k;
+    if (k == i || k >= l.size() || l[k] != ':' || (k + 1 < l.size() && l[k + 1] != ' ')) continue;
+    while (!stack.empty() && stack.back().first >= i) stack.pop_back();
+    stack.emplace_back(i, l.substr(i, k - i));
+  }
+  std::string path;
+  for (const auto& [indent, key] : stack) path += (path.empty() ? "" : ".") + key;
+  return path;
+}
+
+// "what" prefixed with the field it is in, when known.
+std::string in_field(const std::string& text, const mark& m, const std::string& what) {
+  std::string f = m.line > 0 ? field_at(text, m.line) : std::string();
+  return f.empty() ? what : f + ": " + what;
+}
+
 std::string located(const std::string& file, const mark& m) {
   if (m.line <= 0) return file;
   return file + ":" + std::to_string(m.line) + ":" + std::to_string(m.column);
@@ -343,12 +372,13 @@ result<std::shared_ptr<node>> parse(const std::string& file, const std::string& 
     while (parser.HandleNextDocument(b)) {
     }
   } catch (const stop_parsing& s) {
-    return make_error(failure::data, located(file, s.at), s.what, s.fix);
+    return make_error(failure::data, located(file, s.at), in_field(text, s.at, s.what), s.fix);
   } catch (const YAML::DeepRecursion& e) {
-    return make_error(failure::data, located(file, to_mark(e.mark)), "nesting too deep",
+    return make_error(failure::data, located(file, to_mark(e.mark)), in_field(text, to_mark(e.mark), "nesting too deep"),
                       "check the indentation");
   } catch (const YAML::Exception& e) {
-    return make_error(failure::data, located(file, to_mark(e.mark)), "malformed YAML: " + e.msg,
+    return make_error(failure::data, located(file, to_mark(e.mark)),
+                      in_field(text, to_mark(e.mark), "malformed YAML: " + e.msg),
                       "fix the YAML syntax at that place (quote values that contain ': ' or start with a special character)");
   } catch (const std::bad_alloc&) {
     return make_error(failure::data, file, "out of memory while reading the YAML", "check that this is the right file");

@@ -51,7 +51,7 @@ head -n 15 "$good" > "$T/trunc.yaml"
 printf '      - [CVE-2026-1' >> "$T/trunc.yaml"
 out=$(run_bad truncated advisory render --format rst "$T/trunc.yaml")
 t_assert_contains "$out" "$T/trunc.yaml:"
-t_assert_contains "$out" "$T/trunc.yaml:16:9: a list or mapping where a key was expected"
+t_assert_contains "$out" "$T/trunc.yaml:16:9: reporters.reported: a list or mapping where a key was expected"
 
 # Truncated at a line: valid YAML that lacks required fields.
 head -n 4 "$good" > "$T/cut.yaml"
@@ -78,10 +78,10 @@ run_bad garbage2 advisory check "$T/garbage2.yaml" > /dev/null
 # Deeply nested: flow brackets, indentation and block sequences.
 python3 -c "print('a: ' + '[' * 300000 + ']' * 300000)" > "$T/deep1.yaml"
 out=$(run_bad deep1 advisory render --format json "$T/deep1.yaml")
-t_assert_contains "$out" "$T/deep1.yaml:1:35: nesting deeper than 32 levels"
+t_assert_contains "$out" "$T/deep1.yaml:1:35: a: nesting deeper than 32 levels"
 python3 -c "print(''.join(' ' * i + 'k:\n' for i in range(1000)))" > "$T/deep2.yaml"
 out=$(run_bad deep2 advisory check "$T/deep2.yaml")
-t_assert_contains "$out" "$T/deep2.yaml:33:33: nesting deeper than 32 levels"
+t_assert_contains "$out" "$T/deep2.yaml:33:33: k.k.k.k.k."
 python3 -c "print('- ' * 300000 + 'x')" > "$T/deep3.yaml"
 out=$(run_bad deep3 advisory render --format rst "$T/deep3.yaml")
 t_assert_contains "$out" "nesting deeper than 32 levels"

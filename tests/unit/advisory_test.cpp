@@ -163,7 +163,8 @@ BOOST_AUTO_TEST_CASE(truncated_yaml_names_file_line_and_column) {
   auto e = failed(load_text("OSSA-2026-013.yaml", doc));
   BOOST_TEST((e.kind == failure::data));
   BOOST_TEST(e.where == "OSSA-2026-013.yaml:22:1");
-  BOOST_TEST(e.what.find("malformed YAML: end of sequence flow not found") == 0);
+  // The field is named from the indentation before the error.
+  BOOST_TEST(e.what.find("reporters.reported: malformed YAML: end of sequence flow not found") == 0);
   // Cut at a line: valid YAML, but check() says what is missing.
   std::string cut = minimal;
   cut = cut.substr(0, cut.find("affected-products:"));
@@ -227,19 +228,20 @@ BOOST_AUTO_TEST_CASE(deep_nesting_is_stopped_while_parsing) {
   // event handler stops it at level 32, whatever the kind of nesting.
   auto flow = failed(load_text("deep.yaml", "a: " + std::string(100000, '[') + std::string(100000, ']')));
   BOOST_TEST((flow.kind == failure::data));
-  BOOST_TEST(flow.what == "nesting deeper than 32 levels");
+  BOOST_TEST(flow.what == "a: nesting deeper than 32 levels");
   BOOST_TEST(flow.where == "deep.yaml:1:35");
 
   std::string block;
   for (int i = 0; i < 1000; ++i) block += std::string(static_cast<std::size_t>(i), ' ') + "k:\n";
   auto indented = failed(load_text("deep.yaml", block));
-  BOOST_TEST(indented.what == "nesting deeper than 32 levels");
+  BOOST_TEST(indented.what.find(": nesting deeper than 32 levels") != std::string::npos);
+  BOOST_TEST(indented.what.find("k.k.k.") == 0);
   BOOST_TEST(indented.where == "deep.yaml:33:33");
 
   std::string seq;
   for (int i = 0; i < 100000; ++i) seq += "- ";
   auto dashes = failed(load_text("deep.yaml", seq + "x\n"));
-  BOOST_TEST(dashes.what == "nesting deeper than 32 levels");
+  BOOST_TEST(dashes.what.find("nesting deeper than 32 levels") != std::string::npos);
 
   std::string braces;
   for (int i = 0; i < 100000; ++i) braces += "{a: ";
