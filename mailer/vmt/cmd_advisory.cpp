@@ -5,13 +5,16 @@
 //   vmt advisory render --format rst|html|json FILE   print one advisory or note
 //   vmt advisory check FILE...                         validate; errors exit 65, warnings do not
 //   vmt advisory site --out DIR SOURCE_DIR             build the static site
-//   vmt advisory new CASE [--dir DIR]                  draft OSSA-YYYY-NNN.yaml for a case
+//   vmt advisory new CASE [--dir DIR] [--note]         draft OSSA-YYYY-NNN.yaml (OSSN-NNNN.yaml) for a case
 //   vmt affects PRODUCT VERSION [--dir DIR]            which advisories affect this version
 //
 // None of these needs vmt.yaml except `new` (the store) and the defaults of --dir; when a config is
 // present its team name, vendor, site URL and templates folder are used.
+//
+// EXIT STATUS (through main.cpp): 0 done, 64 usage, 65 a file is not a valid advisory (check found
+// errors), 66 a named file or folder is missing, 73 the site folder cannot be (re)placed, 78 vmt.yaml.
 #include <cstdio>
-#include <iostream>
+#include <cstdlib>
 
 #include "advisory/advisory.h"
 #include "advisory/render.h"
@@ -52,7 +55,8 @@ result<std::string> advisories_dir(context& ctx, const std::string& dir) {
   return c->path(c->advisories);
 }
 
-// Load, refusing a file whose structure is wrong (errors found while reading it).
+// The first error found while reading a file (a wrong type, a missing id): such a file is not
+// rendered at all.
 template <class T>
 status first_error(const T& doc) {
   for (const auto& p : doc.problems) {
