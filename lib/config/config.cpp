@@ -234,7 +234,7 @@ config parse(const std::string& file, const YAML::Node& root) {
   reader r(file);
   config c;
   if (!root.IsMap()) r.fail(root, "", "expected a mapping at the top level", "start from config/vmt.yaml.example");
-  r.known(root, "", {"team", "projects", "gnupg_home", "templates", "spool", "outbox", "store", "tracker",
+  r.known(root, "", {"team", "projects", "gnupg_home", "templates", "spool", "outbox", "store", "tracker", "cve",
                      "transport", "embargo", "disclosure", "stakeholders", "linux_distros", "announce",
                      "advisories", "limits", "log"});
 
@@ -282,7 +282,7 @@ config parse(const std::string& file, const YAML::Node& root) {
 
   const auto& tr = at(root, "tracker");
   r.known(tr, "tracker", {"kind", "local_path", "ossa_project", "api_root", "web_root", "token_file",
-                          "consumer", "timeout_s", "dry_run"});
+                          "consumer", "auth_root", "timeout_s", "retries", "backoff_ms", "dry_run"});
   r.str(at(tr, "kind"), "tracker.kind", c.tracker.kind);
   if (c.tracker.kind != "local" && c.tracker.kind != "launchpad" && c.tracker.kind != "storyboard")
     r.fail(at(tr, "kind"), "tracker.kind", "unknown tracker '" + c.tracker.kind + "'", "use local, launchpad or storyboard");
@@ -292,8 +292,27 @@ config parse(const std::string& file, const YAML::Node& root) {
   r.str(at(tr, "web_root"), "tracker.web_root", c.tracker.web_root);
   r.str(at(tr, "token_file"), "tracker.token_file", c.tracker.token_file);
   r.str(at(tr, "consumer"), "tracker.consumer", c.tracker.consumer);
+  r.str(at(tr, "auth_root"), "tracker.auth_root", c.tracker.auth_root);
   r.integer(at(tr, "timeout_s"), "tracker.timeout_s", c.tracker.timeout_s, 1, 600);
+  r.integer(at(tr, "retries"), "tracker.retries", c.tracker.retries, 0, 10);
+  r.integer(at(tr, "backoff_ms"), "tracker.backoff_ms", c.tracker.backoff_ms, 0, 60000);
   r.boolean(at(tr, "dry_run"), "tracker.dry_run", c.tracker.dry_run);
+  if (c.tracker.kind != "local" && c.tracker.api_root.empty())
+    r.fail(tr, "tracker.api_root", "missing for tracker " + c.tracker.kind,
+           c.tracker.kind == "launchpad" ? "e.g. https://api.launchpad.net/devel/"
+                                         : "e.g. https://storyboard.openstack.org/api/v1");
+  if (c.tracker.kind != "local" && c.tracker.token_file.empty())
+    r.fail(tr, "tracker.token_file", "missing for tracker " + c.tracker.kind,
+           c.tracker.kind == "launchpad" ? "e.g. launchpad.token, written by `vmt tracker login launchpad`"
+                                         : "e.g. storyboard.token, holding a token from your StoryBoard profile page");
+
+  const auto& cv = at(root, "cve");
+  r.known(cv, "cve", {"api_root", "org", "user", "key_file", "schema_file"});
+  r.str(at(cv, "api_root"), "cve.api_root", c.cve.api_root);
+  r.str(at(cv, "org"), "cve.org", c.cve.org);
+  r.str(at(cv, "user"), "cve.user", c.cve.user);
+  r.str(at(cv, "key_file"), "cve.key_file", c.cve.key_file);
+  r.str(at(cv, "schema_file"), "cve.schema_file", c.cve.schema_file);
 
   const auto& tp = at(root, "transport");
   r.known(tp, "transport", {"kind", "sendmail", "smtp_url", "smtp_user", "smtp_password_file",

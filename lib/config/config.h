@@ -82,8 +82,20 @@ struct tracker_settings {
   std::string web_root;    // launchpad: https://bugs.launchpad.net
   std::string token_file;  // credentials, mode 0600
   std::string consumer = "vmt";
+  std::string auth_root;   // launchpad: https://launchpad.net (+request-token, +authorize-token, +access-token)
   int timeout_s = 30;
+  int retries = 3;         // retries of a request that failed for a passing reason (5xx, timeout)
+  int backoff_ms = 1000;   // first wait before a retry; doubled each time
   bool dry_run = false;
+};
+
+// CVE Services (teams that are a CNA only): reserve ids and publish records.
+struct cve_settings {
+  std::string api_root;     // https://cveawg.mitre.org/api (test: https://cveawg-test.mitre.org/api)
+  std::string org;          // CVE-API-ORG: the CNA's short name
+  std::string user;         // CVE-API-USER
+  std::string key_file;     // CVE-API-KEY, mode 0600, refused otherwise
+  std::string schema_file;  // CVE_Record_Format_bundled.json: full validation before sending
 };
 
 struct transport_settings {
@@ -132,6 +144,7 @@ struct config {
   std::string outbox = "outbox";
   store_settings store;
   tracker_settings tracker;
+  cve_settings cve;
   transport_settings transport;
   embargo_settings embargo;
   disclosure_settings disclosure;

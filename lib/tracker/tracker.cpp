@@ -1,16 +1,31 @@
 // tracker.cpp: choose the backend the configuration names (see tracker.h).
 #include "tracker/tracker.h"
 
+#include "tracker/http.h"
+#include "tracker/launchpad.h"
 #include "tracker/local.h"
+#include "tracker/storyboard.h"
 
 namespace vmt::tracker {
+
+http::options http_options(const config::config& cfg) {
+  http::options o;
+  o.timeout_s = cfg.tracker.timeout_s;
+  o.retries = cfg.tracker.retries;
+  o.backoff_ms = cfg.tracker.backoff_ms;
+  o.dry_run = cfg.tracker.dry_run;
+  o.user_agent = "vmt/" VMT_VERSION;
+  return o;
+}
 
 result<std::unique_ptr<tracker>> open(const config::config& cfg) {
   const auto& t = cfg.tracker;
   if (t.kind == "local")
     return open_local(cfg.path(t.local_path), t.timeout_s * 1000, t.web_root.empty() ? "local:" : t.web_root);
-  return make_error(failure::config, cfg.file + ": tracker.kind",
-                    "the " + t.kind + " backend is not available in this build", "use tracker.kind: local");
+  if (t.kind == "launchpad") return open_launchpad(cfg, http_options(cfg));
+  if (t.kind == "storyboard") return open_storyboard(cfg, http_options(cfg));
+  return make_error(failure::config, cfg.file + ": tracker.kind", "unknown tracker '" + t.kind + "'",
+                    "use local, launchpad or storyboard");
 }
 
 }  // namespace vmt::tracker

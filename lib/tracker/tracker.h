@@ -32,6 +32,7 @@ struct bug_state {
   std::string information_type;  // Private Security, Public Security, Public
   std::vector<std::string> tags;
   std::vector<std::string> subscribers;  // team and person names
+  std::string owner;                     // who filed it (the VMT's own account for bugs it opened)
   std::vector<std::pair<std::string, std::string>> tasks;  // (project, status)
   std::vector<std::string> cves;
   std::vector<std::string> comments;
@@ -73,9 +74,25 @@ class tracker {
                         bool is_patch, const std::string& comment) = 0;
   // Link a CVE; trackers that do not know it fall back to a comment naming it.
   virtual status link_cve(const std::string& id, const std::string& cve) = 0;
+
+  // A value as this tracker can hold it, for comparisons (`vmt tracker sync`): StoryBoard has five
+  // task statuses and a private flag, so several Launchpad values read back as one. field is
+  // "status" or "information_type".
+  virtual std::string canonical(const std::string& field, const std::string& value) const { return value; }
 };
 
 // The tracker the configuration names.
 result<std::unique_ptr<tracker>> open(const config::config& cfg);
+
+}  // namespace vmt::tracker
+
+namespace vmt::http {
+struct options;
+}
+
+namespace vmt::tracker {
+
+// The HTTP settings of the remote backends from the configuration (timeouts, retries, dry run).
+http::options http_options(const config::config& cfg);
 
 }  // namespace vmt::tracker
