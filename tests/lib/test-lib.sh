@@ -120,3 +120,40 @@ t_expect_exit() {
   set -e
   [ "$got" = "$want" ] || t_fail "expected exit $want from: $* (got $got)"
 }
+
+# Run a command as the unprivileged user the programs are meant to run as. As root this is the
+# system user vmt-test (created on first use; vmt-ingest refuses root, like Postfix's pipe(8));
+# otherwise the current user. The folders the command uses must be reachable by that user:
+# t_give_to_vmt_user chowns them.
+T_VMT_USER=vmt-test
+t_as_vmt() {
+  if [ "$(id -u)" -eq 0 ]; then
+    id "$T_VMT_USER" >/dev/null 2>&1 ||
+      useradd --system --no-create-home --shell /usr/sbin/nologin "$T_VMT_USER" ||
+      t_fail "cannot create the test user $T_VMT_USER"
+    runuser -u "$T_VMT_USER" -- env HOME="$T" PATH="$PATH" VMT_DATADIR="$VMT_DATADIR" ${VMT_NOW:+VMT_NOW="$VMT_NOW"} \
+      ${VMT_TEST_HOOKS:+VMT_TEST_HOOKS="$VMT_TEST_HOOKS"} ${VMT_TEST_CRASH_AFTER:+VMT_TEST_CRASH_AFTER="$VMT_TEST_CRASH_AFTER"} "$@"
+  else
+    "$@"
+  fi
+}
+t_give_to_vmt_user() {
+  if [ "$(id -u)" -eq 0 ]; then
+    id "$T_VMT_USER" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$T_VMT_USER"
+    chown -R "$T_VMT_USER": "$@"
+  fi
+}
+
+# t_team DIR: a demo team folder made by the real `vmt init --demo`, owned by the vmt user, with
+# the build's templates. Prints nothing; the config is DIR/vmt.yaml, the report DIR/demo/report.eml.
+t_team() {
+  local dir=$1
+  mkdir -p "$(dirname "$dir")"
+  t_give_to_vmt_user "$(dirname "$dir")"
+  t_as_vmt "$VMT" init "$dir" --demo >/dev/null || t_fail "vmt init $dir --demo failed"
+}
+
+# t_ingest CONFIG < message: run the real filter as the vmt user; prints nothing, returns its status.
+t_ingest() {
+  t_as_vmt "$VMT_INGEST" --config "$1"
+}
