@@ -16,6 +16,15 @@
 
 namespace vmt::advisory {
 
+render_options options_for(const config::config& cfg) {
+  render_options o;
+  o.template_roots = {cfg.path(cfg.templates), fs::join(config::data_dir(), "templates")};
+  o.vendor = cfg.team.vendor;
+  o.team = cfg.team.vendor + " " + cfg.team.name;
+  if (!cfg.team.site_url.empty()) o.site_url = cfg.team.site_url;
+  return o;
+}
+
 namespace {
 
 std::string date_long(const std::optional<clock::days>& d, const text& raw) {

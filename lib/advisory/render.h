@@ -19,6 +19,9 @@
 namespace vmt::tmpl {
 class engine;
 }
+namespace vmt::config {
+struct config;
+}
 
 namespace vmt::advisory {
 
@@ -32,6 +35,9 @@ struct render_options {
   std::string cna_org_id = "00000000-0000-4000-8000-000000000000";  // the CNA's UUID (placeholder)
   std::string cna_short_name;
 };
+
+// Renderer settings for a team: its templates folder first, vendor, team name and site URL.
+render_options options_for(const config::config& cfg);
 
 // Links of a page to the rest of the site; empty when the page stands alone.
 struct page_links {

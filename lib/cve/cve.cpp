@@ -1,6 +1,9 @@
 // cve.cpp: the CVE Services client, containers from advisories, staged publication (see cve.h).
 #include "cve/cve.h"
 
+#include "advisory/advisory.h"
+#include "advisory/render.h"
+
 #include <spdlog/spdlog.h>
 #include <yaml-cpp/yaml.h>
 
@@ -84,38 +87,6 @@ std::string trim(const std::string& s) {
   return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
 }
 
-// ">=17.0.0 <26.1.7, >=27.0.0 <29.0.6" -> CVE version ranges; an empty list when it is not that
-// simple (then the product is marked affected as a whole and a person refines the record).
-json version_ranges(const std::string& spec) {
-  json out = json::array();
-  std::size_t pos = 0;
-  while (pos <= spec.size()) {
-    auto comma = spec.find(',', pos);
-    auto item = trim(spec.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos));
-    pos = comma == std::string::npos ? spec.size() + 1 : comma + 1;
-    if (item.empty()) continue;
-    std::string lower = "0", upper, upper_op;
-    std::istringstream in(item);
-    std::string tok;
-    while (in >> tok) {
-      if (tok.rfind(">=", 0) == 0) lower = tok.substr(2);
-      else if (tok.rfind("<=", 0) == 0) { upper = tok.substr(2); upper_op = "lessThanOrEqual"; }
-      else if (tok.rfind("<", 0) == 0) { upper = tok.substr(1); upper_op = "lessThan"; }
-      else if (tok.rfind("==", 0) == 0) lower = tok.substr(2), upper_op = "exact";
-      else return json::array();
-    }
-    json v = {{"version", lower}, {"status", "affected"}};
-    if (!upper.empty()) {
-      v[upper_op] = upper;
-      v["versionType"] = "custom";
-    } else if (upper_op != "exact") {
-      return json::array();  // ">=X" alone: open-ended, leave it to a person
-    }
-    out.push_back(v);
-  }
-  return out;
-}
-
 }  // namespace
 
 result<std::vector<std::string>> reserve(const config::config& cfg, int year, int amount, http::options o) {
@@ -140,56 +111,23 @@ result<std::vector<std::string>> reserve(const config::config& cfg, int year, in
   return ids;
 }
 
-result<json> container_from_advisory(const config::config& cfg, const std::string& path, const std::string& advisory_id) {
-  YAML::Node y;
-  try {
-    y = YAML::LoadFile(path);
-  } catch (const YAML::BadFile&) {
-    return make_error(failure::no_input, path, "advisory file not found", "write it with `vmt advisory new`, or pass --container");
-  } catch (const YAML::Exception& e) {
-    return make_error(failure::data, path, std::string("not valid YAML: ") + e.what());
-  }
-  auto text = [&](const YAML::Node& n) { return n && n.IsScalar() ? trim(n.as<std::string>()) : std::string(); };
-  json c;
-  auto title = text(y["title"]);
-  if (!title.empty()) c["title"] = title.substr(0, 256);
-  auto desc = text(y["description"]);
-  if (desc.empty()) return make_error(failure::data, path + ": description", "missing", "the CVE record needs the description");
-  // One paragraph per line break pair; the record wants plain text.
-  c["descriptions"] = json::array({{{"lang", "en"}, {"value", desc.substr(0, 4096)}}});
-  c["affected"] = json::array();
-  for (const auto& p : y["affected-products"]) {
-    auto product = text(p["product"]);
-    if (product.empty()) continue;
-    const auto* proj = cfg.find_project(product);
-    json a = {{"vendor", cfg.team.vendor}, {"product", proj && !proj->display.empty() ? proj->display : product}};
-    auto ranges = version_ranges(text(p["version"]));
-    if (ranges.empty()) {
-      a["defaultStatus"] = "affected";
-    } else {
-      a["defaultStatus"] = "unaffected";
-      a["versions"] = ranges;
-    }
-    c["affected"].push_back(a);
-  }
-  c["references"] = json::array();
-  if (y["issues"] && y["issues"]["links"])
-    for (const auto& l : y["issues"]["links"])
-      if (!text(l).empty()) c["references"].push_back({{"url", text(l)}});
-  if (!advisory_id.empty()) {
-    auto url = cfg.team.advisory_url;
-    if (auto at = url.find("{id}"); at != std::string::npos) url.replace(at, 4, advisory_id);
-    c["references"].push_back({{"url", url}, {"tags", json::array({"vendor-advisory"})}});
-  }
-  json credits = json::array();
-  for (const auto& r : y["reporters"]) {
-    auto name = text(r["name"]);
-    if (name.empty()) continue;
-    auto aff = text(r["affiliation"]);
-    credits.push_back({{"lang", "en"}, {"value", aff.empty() ? name : name + " (" + aff + ")"}, {"type", "finder"}});
-  }
-  if (!credits.empty()) c["credits"] = credits;
-  return c;
+result<json> container_from_advisory(const config::config& cfg, const std::string& path, const std::string& cve_id) {
+  // One reader of advisories (the publication pipeline's, faithful to PyYAML) and one CNA record
+  // layout (advisory::renderer::cna): the record sent here is the one the site publishes.
+  VMT_TRY(a, advisory::load(path));
+  advisory::renderer r(advisory::options_for(cfg));
+  auto records = r.cna(a);
+  if (records.empty())
+    return make_error(failure::data, path + ": vulnerabilities", "names no assigned CVE id",
+                      "write the CVE MITRE assigned in vulnerabilities[].cve-id");
+  auto it = cve_id.empty() ? records.begin() : records.find(cve_id);
+  if (it == records.end())
+    return make_error(failure::data, path + ": vulnerabilities", "does not name " + cve_id,
+                      "add it to the advisory, or publish the CVE it names");
+  json container = it->second["cnaContainer"];
+  // CVE Services fills in who provides the record; sending our placeholder would be refused.
+  container.erase("providerMetadata");
+  return container;
 }
 
 status publish(const config::config& cfg, const std::string& cve_id, const json& container, http::options o) {

@@ -25,10 +25,10 @@ inline constexpr const char* staged_kind = "cve-publish";
 // reserved; `GET /cve-id?state=RESERVED` lists them.
 result<std::vector<std::string>> reserve(const config::config& cfg, int year, int amount, http::options o);
 
-// The CNA container for a case from its advisory YAML (the OSSA format: title, description,
-// affected-products, vulnerabilities, reporters, issues.links).
+// The CNA container of `cve_id` (empty: the advisory's first CVE) from an advisory YAML, as the
+// publication pipeline renders it (advisory::renderer::cna).
 result<nlohmann::json> container_from_advisory(const config::config& cfg, const std::string& advisory_yaml_path,
-                                               const std::string& advisory_id);
+                                               const std::string& cve_id);
 
 // Check a CNA container before sending: the structure CVE Services requires always, and the whole
 // CVE JSON 5 schema (definitions/cnaPublishedContainer) when cve.schema_file names it. failure::data

@@ -7,7 +7,9 @@
 #include "core/fs.h"
 #include "core/hash.h"
 #include "crypto/keys.h"
+#include "advisory/render.h"
 #include "workflow/internal.h"
+#include "workflow/publish.h"
 #include "workflow/workflow.h"
 
 namespace vmt::workflow {
@@ -51,36 +53,6 @@ std::string without_first_sentence(const std::string& prose) {
       if (b != std::string::npos) return rest.substr(b);
     }
   return prose;
-}
-
-// One "affected" version entry per range of an AFFECTED_VERSIONS line (">=8.0.0 <8.1.1", "==9.0.0",
-// "<8.1.1"), as CVE JSON 5 wants them.
-nlohmann::json cve_versions(const std::string& affects) {
-  nlohmann::json out = nlohmann::json::array();
-  static const std::regex range(R"((>=\s*([0-9][0-9.]*))?\s*(<\s*([0-9][0-9.]*))?|==\s*([0-9][0-9.]*))");
-  std::string text = affects;
-  for (auto& ch : text)
-    if (ch == ',') ch = ';';
-  // "X and Y": the seed's last separator.
-  for (auto pos = text.find(" and "); pos != std::string::npos; pos = text.find(" and ")) text.replace(pos, 5, ";");
-  std::size_t pos = 0;
-  while (pos <= text.size()) {
-    auto end = text.find(';', pos);
-    auto part = text.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
-    pos = end == std::string::npos ? text.size() + 1 : end + 1;
-    auto b = part.find_first_not_of(" ");
-    if (b == std::string::npos) continue;
-    part = part.substr(b, part.find_last_not_of(" ") - b + 1);
-    std::smatch m;
-    if (!std::regex_match(part, m, range)) continue;
-    if (m[5].matched) {
-      out.push_back({{"version", m[5].str()}, {"status", "affected"}});
-    } else if (m[4].matched) {
-      out.push_back({{"version", m[2].matched ? m[2].str() : "0"}, {"lessThan", m[4].str()}, {"status", "affected"},
-                     {"versionType", "semver"}});
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -177,21 +149,16 @@ result<cve_request_result> cve_request(session& s, const std::string& id) {
                           : "This report is currently under embargo until " + c.disclosure_at + ".")
                    : "");
 
-  // The CNA container a CNA would send (CVE Services), kept as a draft beside the store.
-  nlohmann::json cna;
-  cna["title"] = detail::advisory_title(c);
-  cna["descriptions"] = {{{"lang", "en"}, {"value", prose}}};
-  cna["affected"] = {{{"vendor", s.cfg.team.vendor},
-                      {"product", detail::project_display(s, c)},
-                      {"defaultStatus", "unaffected"},
-                      {"versions", cve_versions(c.affected_versions)}}};
-  if (cna["affected"][0]["versions"].empty()) {
-    cna["affected"][0].erase("versions");
-    cna["affected"][0]["defaultStatus"] = "unknown";
-  }
-  cna["references"] = {{{"url", c.tracker_url.empty() ? s.cfg.team.site_url : c.tracker_url}}};
-  if (!(c.credit.empty() && c.reporter_name.empty()))
-    cna["credits"] = {{{"lang", "en"}, {"value", c.credit.empty() ? c.reporter_name : c.credit}, {"type", "reporter"}}};
+  // The CNA container a CNA would send (CVE Services), rendered by the publication pipeline from
+  // what the case knows, kept as a draft beside the store. Until MITRE assigns the id, the record
+  // is rendered under a placeholder id (the container itself does not carry the id).
+  auto model = advisory_model(s, c);
+  if (!valid_cve_id(c.cve)) model.vulnerabilities.front().cve.value = "CVE-0000-0000";
+  auto records = advisory::renderer(advisory::options_for(s.cfg)).cna(model);
+  if (records.empty()) return make_error(failure::software, id, "no CNA container rendered for the CVE draft");
+  auto cna = records.begin()->second["cnaContainer"];
+  cna.erase("providerMetadata");  // filled in by CVE Services
+  cna.erase("datePublic");        // not public yet
   auto dir = s.cfg.path("cve");
   VMT_TRY_STATUS(fs::make_private_dir(dir));
   out.draft_path = dir + "/" + id + ".json";

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/clock.h"
+#include "cve/cve.h"
 #include "process/states.h"
 #include "workflow/disclosure.h"
 #include "workflow/internal.h"
@@ -85,6 +86,14 @@ result<check_report> check(session& s, const check_options& o) {
   for (const auto& a : due) {
     if (o.dry_run) {
       report.items.push_back({a.case_id, "staged", a.kind + " due since " + a.not_before, true});
+      continue;
+    }
+    if (a.kind == cve::staged_kind) {
+      // The CVE module records the outcome on the action and in the ledger itself.
+      auto st = cve::run_staged(s.cfg, s.st, a);
+      report.items.push_back({a.case_id, st ? "staged" : "failed",
+                              st ? a.kind + " done (staged for " + a.not_before + ")" : a.kind + ": " + st.err().message(),
+                              !st});
       continue;
     }
     auto st = run_staged(s, a);

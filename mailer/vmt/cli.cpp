@@ -1,6 +1,8 @@
 // cli.cpp: shared plumbing of the vmt verbs (see cli.h).
 #include "cli.h"
 
+#include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 namespace vmt::cli {
@@ -13,6 +15,19 @@ result<const config::config*> context::cfg() {
     cfg_ = std::make_unique<config::config>(std::move(c));
   }
   return static_cast<const config::config*>(cfg_.get());
+}
+
+bool context::has_config() const {
+  const char* env = std::getenv("VMT_CONFIG");
+  if (!config_option.empty() || (env && *env)) return true;
+  std::error_code ec;
+  return std::filesystem::exists(config::locate(config_option), ec);
+}
+
+result<const config::config*> context::cfg_or_defaults() {
+  if (has_config()) return cfg();
+  static const config::config defaults{};
+  return &defaults;
 }
 
 result<store::store*> context::db() {

@@ -29,6 +29,10 @@ class context {
 
   // Loaded on first use; errors are values.
   result<const config::config*> cfg();
+  // For verbs that answer questions about the rules without a team folder: the configuration when
+  // one is named (--config, $VMT_CONFIG) or ./vmt.yaml exists, else the built-in defaults.
+  result<const config::config*> cfg_or_defaults();
+  bool has_config() const;
   result<store::store*> db();
   // The acting person's address for the ledger.
   std::string who();

@@ -21,6 +21,7 @@
 #include "advisory/site.h"
 #include "advisory/versions.h"
 #include "cli.h"
+#include "workflow/publish.h"
 #include "config/config.h"
 #include "core/clock.h"
 #include "core/fs.h"
@@ -33,16 +34,9 @@ namespace {
 // Renderer settings from vmt.yaml when there is one (a named config that does not load is an
 // error); the shipped defaults otherwise, so that rendering needs no configuration.
 result<advisory::render_options> options(context& ctx) {
-  advisory::render_options o;
-  bool named = !ctx.config_option.empty() || std::getenv("VMT_CONFIG");
-  if (!named && !fs::exists("vmt.yaml")) return o;
+  if (!ctx.has_config()) return advisory::render_options{};
   VMT_TRY(cfg, ctx.cfg());
-  o.template_roots.push_back(cfg->path(cfg->templates));
-  o.template_roots.push_back(fs::join(config::data_dir(), "templates"));
-  o.vendor = cfg->team.vendor;
-  o.team = cfg->team.vendor + " " + cfg->team.name;
-  if (!cfg->team.site_url.empty()) o.site_url = cfg->team.site_url;
-  return o;
+  return advisory::options_for(*cfg);
 }
 
 // The advisories folder: --dir, else the config's `advisories`.
@@ -155,38 +149,12 @@ status site(context& ctx, const std::string& out, const std::string& source, con
 
 status draft(context& ctx, const std::string& case_id, const std::string& dir_opt, bool as_note) {
   VMT_TRY(dir, advisories_dir(ctx, dir_opt));
-  VMT_TRY(db, ctx.db());
-  VMT_TRY(found, db->find_case(case_id));
-  if (!found) return make_error(failure::data, case_id, "no such case", "see `vmt case list`");
-  const auto& c = *found;
-  int year = static_cast<int>(std::chrono::year_month_day{clock::today()}.year());
-  VMT_TRY(cfg, ctx.cfg());
-  VMT_TRY(id, as_note ? advisory::next_note_id(dir, cfg->team.note_prefix)
-                      : advisory::next_id(dir, year, cfg->team.advisory_prefix));
-  VMT_TRY(opts, options(ctx));
-  advisory::renderer r(opts);
-  tmpl::dictionary d;
-  d.set("ID", id).set("DATE", clock::iso_date(clock::today())).set("CASE", c.id);
-  // Values go inside single-quoted YAML scalars in the draft: double the quotes, one line each.
-  auto quoted = [](std::string s) {
-    for (auto& ch : s)
-      if (ch == '\n' || ch == '\r') ch = ' ';
-    std::string out;
-    for (char ch : s) out += ch == '\'' ? std::string("''") : std::string(1, ch);
-    return out;
-  };
-  d.set("TITLE", quoted(c.title.empty() ? "TODO title" : c.title)).set("PRODUCT", c.project);
-  d.set("CVE", c.cve.empty() ? "Requested" : c.cve);
-  d.set("REPORTER", quoted(c.reporter_name.empty() ? "TODO reporter" : c.reporter_name));
-  d.set("REPORTER_TEXT", c.reporter_name.empty() ? "TODO reporter" : c.reporter_name);
-  d.set("TRACKER_URL", c.tracker_url.empty() ? "https://bugs.launchpad.net/" + c.project : c.tracker_url);
-  d.set("NOTE_URL", r.note_url(id));
-  VMT_TRY(text, r.engine().render(as_note ? "advisory/new-note.yaml.tpl" : "advisory/new.yaml.tpl", d));
-  std::string path = fs::join(dir, id + ".yaml");
-  if (fs::exists(path)) return make_error(failure::cant_create, path, "already exists", "remove it or edit it");
-  VMT_TRY_STATUS(fs::make_private_dir(dir));
-  VMT_TRY_STATUS(fs::write_file_atomic(path, text, 0644));
-  if (ctx.json) print_json({{"id", id}, {"path", path}, {"case", c.id}});
+  VMT_TRY(s, ctx.work());
+  VMT_TRY(path, workflow::draft_advisory(*s, case_id, dir, as_note));
+  auto slash = path.rfind('/');
+  auto id = path.substr(slash == std::string::npos ? 0 : slash + 1);
+  id = id.substr(0, id.rfind(".yaml"));
+  if (ctx.json) print_json({{"id", id}, {"path", path}, {"case", case_id}});
   else std::printf("%s\n", path.c_str());
   return ok_v;
 }

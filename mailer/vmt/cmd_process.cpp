@@ -21,16 +21,6 @@ namespace {
 
 using nlohmann::json;
 
-// The configuration if one is named or present, else the defaults.
-result<const config::config*> config_or_defaults(context& ctx) {
-  const char* env = std::getenv("VMT_CONFIG");
-  bool named = !ctx.config_option.empty() || (env && *env);
-  std::error_code ec;
-  if (named || std::filesystem::exists(config::locate(ctx.config_option), ec)) return ctx.cfg();
-  static const config::config defaults{};
-  return &defaults;
-}
-
 result<clock::days> date_option(const std::string& value, const char* option) {
   auto d = clock::parse_iso_date(value);
   if (!d) return make_error(failure::usage, option, "not a date: '" + value + "'", "write YYYY-MM-DD");
@@ -82,7 +72,7 @@ status run_schedule(context& ctx, const schedule_args& a) {
     VMT_TRY(d, date_option(a.date, "--date"));
     chosen = d;
   }
-  VMT_TRY(cfg, config_or_defaults(ctx));
+  VMT_TRY(cfg, ctx.cfg_or_defaults());
   const auto& s = cfg->disclosure;
   VMT_TRY(plan, process::explain(from, s));
   std::optional<result<process::disclosure>> verdict;
@@ -176,7 +166,7 @@ status run_versions(context& ctx, const versions_args& a) {
                       "see vmt versions --help");
   const config::project* project = nullptr;
   if (!a.project.empty()) {
-    VMT_TRY(cfg, config_or_defaults(ctx));
+    VMT_TRY(cfg, ctx.cfg_or_defaults());
     project = cfg->find_project(a.project);
     if (!project)
       return make_error(failure::usage, "--project", "no project '" + a.project + "' in the configuration",
@@ -203,7 +193,7 @@ status run_versions(context& ctx, const versions_args& a) {
       return make_error(failure::usage, "--git", "no repository",
                         "give --git REPO (or git_repo for the --project)");
     if (project && a.git.empty()) {
-      VMT_TRY(cfg, config_or_defaults(ctx));
+      VMT_TRY(cfg, ctx.cfg_or_defaults());
       repo = cfg->path(repo);
     }
     std::vector<process::git_branch_fix> fixes;

@@ -138,7 +138,7 @@ status cmd_cve_publish(context& ctx, const std::string& case_id, const std::stri
                           "pass --advisory FILE or --container FILE (or set the case's advisory and `advisories:`)");
       path = fs::join(cfg->path(cfg->advisories), c.advisory_id + ".yaml");
     }
-    VMT_TRY(built, cve::container_from_advisory(*cfg, path, c.advisory_id));
+    VMT_TRY(built, cve::container_from_advisory(*cfg, path, cve_id));
     container = built;
   }
   if (!at.empty()) {

@@ -299,6 +299,24 @@ void register_workflow_commands(CLI::App& app, context& ctx) {
     return status(ok_v);
   });
 
+  auto* publish = app.add_subcommand("publish", "send the signed [OSSA-NUM] announcement to the announcement lists");
+  case_arg(publish);
+  publish->add_option("--advisory", a.advisory, "the advisory YAML (default: advisories/ADVISORY_ID.yaml)");
+  publish->add_option("--at", a.at, "hold the mails until this UTC time");
+  json_flag(publish);
+  on_run(publish, [&ctx]() -> status {
+    VMT_TRY(s, ctx.work());
+    VMT_TRY(sent, workflow::publish(*s, a.id, a.advisory, a.at));
+    auto arr = nlohmann::json::array();
+    for (const auto& m : sent) {
+      arr.push_back({{"message_id", m.message_id}, {"recipients", m.recipients}, {"new", m.fresh}});
+      if (!ctx.json) std::printf("%s %s\n", m.fresh ? (a.at.empty() ? "queued" : ("held until " + a.at).c_str()) : "already queued",
+                                 m.recipients.front().c_str());
+    }
+    if (ctx.json) print_json({{"id", a.id}, {"mails", arr}});
+    return status(ok_v);
+  });
+
   auto* release = app.add_subcommand("release", "every patch merged: Merged/Fix Released");
   case_arg(release);
   json_flag(release);

@@ -57,7 +57,9 @@ t_assert_contains "$(cat draft.html)" "<title>OSSA-2026-013: Token leak in Nova&
 t_assert_contains "$(cat draft.html)" "<style>"   # a standalone page carries its style sheet
 t_assert_not_contains "$(cat draft.html)" "{{"
 "$VMT" advisory check "$path" > check.out 2> check.err
-t_assert_contains "$(cat check.err)" "OSSA-2026-013.yaml:13:14: warning: affected-products[0].version: still says TODO"
+t_assert_contains "$(cat check.err)" "OSSA-2026-013.yaml:12:14: warning: affected-products[0].version: still says TODO"
+t_assert_contains "$(cat check.err)" "OSSA-2026-013.yaml:7:14: warning: description: still says TODO"
+t_assert_eq "$(sqlite3 vmt.db "SELECT advisory_id FROM cases")" OSSA-2026-013 "the case knows its advisory number"
 # The next draft takes the next number.
 t_assert_eq "$(t_json - 'j["id"]' < <("$VMT" advisory new --json VMT-2026-001))" OSSA-2026-014 "second draft"
 VMT_NOW=2027-01-02T10:00:00Z "$VMT" advisory new VMT-2026-001 --dir "$T/other" > other.out

@@ -135,6 +135,8 @@ description: >
 affected-products:
   - product: nova
     version: '<29.0.1, >=30.0.0 <30.0.2'
+vulnerabilities:
+  - cve-id: CVE-2026-1001
 reporters:
   - name: Jane Doe
     affiliation: Example Corp

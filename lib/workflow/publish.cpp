@@ -1,0 +1,164 @@
+// publish.cpp: the advisory draft, the advisory model of a case, and the announcement
+// (see publish.h and disclosure.h).
+#include "workflow/publish.h"
+
+#include <chrono>
+
+#include "advisory/render.h"
+#include "core/clock.h"
+#include "core/fs.h"
+#include "workflow/disclosure.h"
+#include "workflow/internal.h"
+
+namespace vmt::workflow {
+
+namespace {
+
+advisory::text t(std::string v) {
+  advisory::text x;
+  x.value = std::move(v);
+  x.present = !x.value.empty();
+  return x;
+}
+
+// "Jane Doe (Example Corp)" -> {"Jane Doe", "Example Corp"}; no parentheses: affiliation UNKNOWN.
+std::pair<std::string, std::string> split_credit(const std::string& credit) {
+  auto open = credit.rfind(" (");
+  if (open != std::string::npos && credit.back() == ')')
+    return {credit.substr(0, open), credit.substr(open + 2, credit.size() - open - 3)};
+  return {credit, "UNKNOWN"};
+}
+
+// The description prose of the impact description (after "Description:").
+std::string prose_of(const store::case_record& c) {
+  auto pos = c.description.find("\nDescription:");
+  if (pos == std::string::npos) return {};
+  auto rest = c.description.substr(pos + 13);
+  auto b = rest.find_first_not_of(" \t\r\n");
+  auto e = rest.find_last_not_of(" \t\r\n");
+  return b == std::string::npos ? std::string() : rest.substr(b, e - b + 1);
+}
+
+}  // namespace
+
+advisory::advisory advisory_model(session& s, const store::case_record& c) {
+  advisory::advisory a;
+  a.id = t(c.advisory_id.empty() ? s.cfg.team.advisory_prefix + "-DRAFT" : c.advisory_id);
+  a.day = clock::today();
+  a.date = t(clock::iso_date(*a.day));
+  a.title = t(detail::advisory_title(c));
+  a.description = t(prose_of(c));
+  a.affected.push_back({t(c.project), t(c.affected_versions)});
+  a.vulnerabilities.push_back({t(c.cve.empty() ? "Requested" : c.cve), {}});
+  auto credit = c.credit.empty() ? c.reporter_name : c.credit;
+  if (!credit.empty()) {
+    advisory::reporter r;
+    auto [name, affiliation] = split_credit(credit);
+    r.name = t(name);
+    r.affiliation = t(affiliation);
+    a.reporters.push_back(r);
+  }
+  if (!c.tracker_url.empty()) a.issue_links.push_back(t(c.tracker_url));
+  return a;
+}
+
+result<std::string> draft_advisory(session& s, const std::string& id, const std::string& dir, bool as_note) {
+  VMT_TRY(c, s.load(id));
+  if (dir.empty())
+    return make_error(failure::usage, "advisory new", "no advisories folder", "pass --dir, or set advisories: in " + s.cfg.file);
+  int year = static_cast<int>(std::chrono::year_month_day{clock::today()}.year());
+  VMT_TRY(number, as_note ? advisory::next_note_id(dir, s.cfg.team.note_prefix)
+                          : advisory::next_id(dir, year, s.cfg.team.advisory_prefix));
+  advisory::renderer r(advisory::options_for(s.cfg));
+  auto [name, affiliation] = split_credit(c.credit.empty() ? c.reporter_name : c.credit);
+  // Values go inside single-quoted YAML scalars: double the quotes, one line each.
+  auto quoted = [](std::string v) {
+    for (auto& ch : v)
+      if (ch == '\n' || ch == '\r') ch = ' ';
+    std::string out;
+    for (char ch : v) out += ch == '\'' ? std::string("''") : std::string(1, ch);
+    return out;
+  };
+  auto prose = prose_of(c);
+  tmpl::dictionary d;
+  d.set("ID", number).set("DATE", clock::iso_date(clock::today())).set("CASE", c.id);
+  d.set("TITLE", quoted(detail::advisory_title(c)));
+  d.set("DESCRIPTION", prose.empty() ? "TODO: the impact description (vmt describe " + c.id + ")" : prose);
+  d.set("PRODUCT", c.project).set("VERSION", quoted(c.affected_versions.empty() ? "TODO" : c.affected_versions));
+  d.set("CVE", c.cve.empty() ? "Requested" : c.cve);
+  d.set("REPORTER", quoted(name.empty() ? "TODO reporter" : name)).set("AFFILIATION", affiliation);
+  d.set("TRACKER_URL", c.tracker_url.empty() ? "TODO bug URL" : c.tracker_url);
+  d.set("NOTE_URL", r.note_url(number));
+  VMT_TRY(patches, s.st.case_patches(id));
+  std::vector<std::string> branches;
+  for (const auto& p : patches)
+    if (std::find(branches.begin(), branches.end(), p.branch) == branches.end()) branches.push_back(p.branch);
+  if (branches.empty()) branches.push_back("master");
+  for (const auto& b : branches) d.add("BRANCH").set("NAME", b).set("PRODUCT", c.project);
+  VMT_TRY(text, r.engine().render(as_note ? "advisory/new-note.yaml.tpl" : "advisory/new.yaml.tpl", d));
+  auto path = fs::join(dir, number + ".yaml");
+  if (fs::exists(path)) return make_error(failure::cant_create, path, "already exists", "remove it or edit it");
+  VMT_TRY_STATUS(fs::make_private_dir(dir));
+  VMT_TRY_STATUS(fs::write_file_atomic(path, text, 0600));
+  if (!as_note) c.advisory_id = number;
+  VMT_TRY_STATUS(detail::save(s, c, "advisory", (as_note ? "security note " : "advisory ") + number + " drafted: " + path));
+  return path;
+}
+
+result<std::vector<sent_mail>> publish(session& s, const std::string& id, const std::string& advisory_file,
+                                       const std::string& at) {
+  VMT_TRY(c, s.load(id));
+  VMT_TRY(allowed, process::check_transition(status_of(c), process::verb::publish, facts_of(s, c), id));
+  (void)allowed;
+  if (s.cfg.announce.empty())
+    return make_error(failure::config, s.cfg.file + ": announce", "no announcement lists", "list them under announce:");
+  std::string path = advisory_file;
+  if (path.empty()) {
+    if (c.advisory_id.empty() || s.cfg.advisories.empty())
+      return make_error(failure::usage, id, "no advisory to publish", "vmt advisory new " + id + ", or pass --advisory FILE");
+    path = fs::join(s.cfg.path(s.cfg.advisories), c.advisory_id + ".yaml");
+  }
+  VMT_TRY(a, advisory::load(path));
+  auto problems = advisory::check(a);
+  for (const auto& p : problems)
+    if (!p.warning)
+      return make_error(failure::data, advisory::format_problem(path, p), "the advisory has errors",
+                        "fix them (vmt advisory check " + path + ") before publishing");
+  advisory::renderer r(advisory::options_for(s.cfg));
+  VMT_TRY(rst, r.rst(a));
+  std::string held;
+  if (!at.empty()) {
+    auto when = clock::parse_iso_time(at);
+    if (!when) return make_error(failure::usage, "--at '" + at + "'", "not a time", "write YYYY-MM-DDTHH:MM:SSZ (UTC)");
+    held = clock::iso_time(*when);
+  }
+  std::string cves;
+  for (const auto& v : a.vulnerabilities) {
+    if (auto cve = advisory::cve_id_of(v.cve.value)) cves += (cves.empty() ? "" : ", ") + *cve;
+  }
+  std::string product = a.affected.empty() ? detail::project_display(s, c) : detail::project_display(s, c);
+  tmpl::dictionary d;
+  d.set("ADVISORY_ID", a.id.value).set("PROJECT", product).set("TITLE", a.title.value).set("CVE", cves);
+  d.set("RST", rst);
+  VMT_TRY(text, tmpl::render_mail(s.templates, "workflow/announcement.tpl", d));
+  // One mail per list, as the seed asks ("to avoid off-topic replies"), each signed.
+  std::vector<sent_mail> out;
+  for (const auto& list : s.cfg.announce) {
+    mail_request m;
+    m.kind = "announce";
+    m.to = {list};
+    m.subject = text.subject;
+    m.body = text.body;
+    m.embargoed = false;
+    m.not_before = held;
+    VMT_TRY(sent, send(s, c, m));
+    out.push_back(sent);
+  }
+  c.published_at = held.empty() ? s.now() : held;
+  VMT_TRY_STATUS(detail::save(s, c, "publish",
+                              a.id.value + " announcement " + (held.empty() ? "queued" : "held until " + held) + " to " +
+                                  std::to_string(out.size()) + " list(s)"));
+  return out;
+}
+
+}  // namespace vmt::workflow

@@ -1,0 +1,3 @@
+Subject: [{{ADVISORY_ID}}] {{PROJECT}}: {{TITLE}} ({{CVE}})
+
+{{RST}}
