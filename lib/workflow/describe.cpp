@@ -98,6 +98,8 @@ status save_description(session& s, const std::string& id, const std::string& te
 
 status review(session& s, const std::string& id, const std::string& note) {
   VMT_TRY(c, s.load(id));
+  VMT_TRY(allowed, process::check_transition(status_of(c), process::verb::describe, facts_of(s, c), id));
+  (void)allowed;
   if (c.description.empty())
     return make_error(failure::unavailable, id, "has no impact description to review",
                       "draft one first: vmt describe " + id);
@@ -109,6 +111,8 @@ status review(session& s, const std::string& id, const std::string& note) {
 
 result<cve_request_result> cve_request(session& s, const std::string& id) {
   VMT_TRY(c, s.load(id));
+  VMT_TRY(allowed, process::check_transition(status_of(c), process::verb::cve_request, facts_of(s, c), id));
+  (void)allowed;
   if (c.description.empty())
     return make_error(failure::unavailable, id, "has no impact description; the CVE request is made from it",
                       "vmt describe " + id);

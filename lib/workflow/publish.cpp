@@ -58,7 +58,7 @@ advisory::advisory advisory_model(session& s, const store::case_record& c) {
     r.affiliation = t(affiliation);
     a.reporters.push_back(r);
   }
-  if (!c.tracker_url.empty()) a.issue_links.push_back(t(c.tracker_url));
+  if (c.tracker_url.rfind("http", 0) == 0) a.issue_links.push_back(t(c.tracker_url));
   return a;
 }
 
@@ -87,7 +87,9 @@ result<std::string> draft_advisory(session& s, const std::string& id, const std:
   d.set("PRODUCT", c.project).set("VERSION", quoted(c.affected_versions.empty() ? "TODO" : c.affected_versions));
   d.set("CVE", c.cve.empty() ? "Requested" : c.cve);
   d.set("REPORTER", quoted(name.empty() ? "TODO reporter" : name)).set("AFFILIATION", affiliation);
-  d.set("TRACKER_URL", c.tracker_url.empty() ? "TODO bug URL" : c.tracker_url);
+  // The embedded tracker's links are not web pages: the published advisory needs the public bug.
+  bool web = c.tracker_url.rfind("https://", 0) == 0 || c.tracker_url.rfind("http://", 0) == 0;
+  d.set("TRACKER_URL", web ? c.tracker_url : "TODO the public bug URL");
   d.set("NOTE_URL", r.note_url(number));
   VMT_TRY(patches, s.st.case_patches(id));
   std::vector<std::string> branches;
@@ -108,7 +110,26 @@ result<std::string> draft_advisory(session& s, const std::string& id, const std:
 result<std::vector<sent_mail>> publish(session& s, const std::string& id, const std::string& advisory_file,
                                        const std::string& at) {
   VMT_TRY(c, s.load(id));
-  VMT_TRY(allowed, process::check_transition(status_of(c), process::verb::publish, facts_of(s, c), id));
+  std::string held;
+  if (!at.empty()) {
+    auto when = clock::parse_iso_time(at);
+    if (!when) return make_error(failure::usage, "--at '" + at + "'", "not a time", "write YYYY-MM-DDTHH:MM:SSZ (UTC)");
+    held = clock::iso_time(*when);
+  }
+  // Staged for the hour: judged as the case will be then, when a disclosure staged for that hour
+  // or earlier will have opened it.
+  auto judged = status_of(c);
+  auto facts = facts_of(s, c);
+  if (!held.empty()) {
+    VMT_TRY(staged, s.st.staged_actions(id));
+    for (const auto& a : staged)
+      if (a.kind == "disclose" && a.state == "pending" && a.not_before <= held) {
+        VMT_TRY(then, process::check_transition(judged, process::verb::disclose, facts, id));
+        judged = then;
+        facts.embargoed = false;
+      }
+  }
+  VMT_TRY(allowed, process::check_transition(judged, process::verb::publish, facts, id));
   (void)allowed;
   if (s.cfg.announce.empty())
     return make_error(failure::config, s.cfg.file + ": announce", "no announcement lists", "list them under announce:");
@@ -126,12 +147,6 @@ result<std::vector<sent_mail>> publish(session& s, const std::string& id, const 
                         "fix them (vmt advisory check " + path + ") before publishing");
   advisory::renderer r(advisory::options_for(s.cfg));
   VMT_TRY(rst, r.rst(a));
-  std::string held;
-  if (!at.empty()) {
-    auto when = clock::parse_iso_time(at);
-    if (!when) return make_error(failure::usage, "--at '" + at + "'", "not a time", "write YYYY-MM-DDTHH:MM:SSZ (UTC)");
-    held = clock::iso_time(*when);
-  }
   std::string cves;
   for (const auto& v : a.vulnerabilities) {
     if (auto cve = advisory::cve_id_of(v.cve.value)) cves += (cves.empty() ? "" : ", ") + *cve;
