@@ -33,7 +33,11 @@ struct temp_dir {
     if (!::mkdtemp(tmpl)) throw std::runtime_error("mkdtemp");
     path = tmpl;
   }
-  ~temp_dir() { std::filesystem::remove_all(path); }
+  // The error_code form: an agent may still be removing its sockets; a destructor must not throw.
+  ~temp_dir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
   std::string operator/(const std::string& name) const { return path + "/" + name; }
 };
 
