@@ -126,11 +126,30 @@ t_expect_exit() {
 # otherwise the current user. The folders the command uses must be reachable by that user:
 # t_give_to_vmt_user chowns them.
 T_VMT_USER=vmt-test
+T_VMT_STAGED=""
+# When the build folder is not reachable by the unprivileged user (a clone under /root, 0700),
+# copy the programs and the shipped templates into $T, which is.
+t_vmt_reachable() {
+  [ -n "$T_VMT_STAGED" ] && return 0
+  T_VMT_STAGED=1
+  chmod 755 "$T"
+  if ! runuser -u "$T_VMT_USER" -- test -x "$VMT_INGEST" 2>/dev/null ||
+     ! runuser -u "$T_VMT_USER" -- test -r "$VMT_DATADIR/templates/reception/ack.tpl" 2>/dev/null; then
+    mkdir -p "$T/stage/bin"
+    cp "$VMT" "$VMT_INGEST" "$VMT_SEND" "$T/stage/bin/"
+    cp -r "$VMT_SOURCE_DIR/templates" "$VMT_SOURCE_DIR/config" "$VMT_SOURCE_DIR/procmail" "$T/stage/"
+    chmod -R a+rX "$T/stage"
+    VMT=$T/stage/bin/vmt VMT_INGEST=$T/stage/bin/vmt-ingest VMT_SEND=$T/stage/bin/vmt-send
+    export VMT_DATADIR=$T/stage
+    t_log "the build folder is not reachable by $T_VMT_USER: running copies from $T/stage"
+  fi
+}
 t_as_vmt() {
   if [ "$(id -u)" -eq 0 ]; then
     id "$T_VMT_USER" >/dev/null 2>&1 ||
       useradd --system --no-create-home --shell /usr/sbin/nologin "$T_VMT_USER" ||
       t_fail "cannot create the test user $T_VMT_USER"
+    t_vmt_reachable
     runuser -u "$T_VMT_USER" -- env HOME="$T" PATH="$PATH" VMT_DATADIR="$VMT_DATADIR" ${VMT_NOW:+VMT_NOW="$VMT_NOW"} \
       ${VMT_TEST_HOOKS:+VMT_TEST_HOOKS="$VMT_TEST_HOOKS"} ${VMT_TEST_CRASH_AFTER:+VMT_TEST_CRASH_AFTER="$VMT_TEST_CRASH_AFTER"} "$@"
   else
@@ -140,6 +159,7 @@ t_as_vmt() {
 t_give_to_vmt_user() {
   if [ "$(id -u)" -eq 0 ]; then
     id "$T_VMT_USER" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$T_VMT_USER"
+    t_vmt_reachable
     chown -R "$T_VMT_USER": "$@"
   fi
 }
