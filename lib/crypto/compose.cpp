@@ -106,6 +106,9 @@ std::string armored(GpgME::Data& d) {
 
 error crypto_failure(const std::string& home, const std::string& op, const GpgME::Error& e) {
   if (detail::environment_failure(e)) return detail::gpg_error(home, op, e);
+  if (e.code() == GPG_ERR_NO_SECKEY || e.code() == GPG_ERR_UNUSABLE_SECKEY)
+    return make_error(failure::config, home, op + ": the GnuPG home holds no usable secret key for the signer",
+                      "import the team's (or coordinator's) secret key into " + home + ", without a passphrase");
   return make_error(failure::config, home, op + ": " + e.asString(),
                     "check that the signing key has no passphrase and the recipients' keys are valid");
 }
@@ -180,9 +183,17 @@ result<composed> compose(const std::string& gnupg_home, const outgoing& mail) {
   std::string content_bytes = message::serialize(content);
 
   VMT_TRY(ctx, detail::open(gnupg_home));
-  GpgME::Error ke;
-  GpgME::Key signer = ctx->key(mail.sign_with.c_str(), ke, true);
-  if (ke && detail::environment_failure(ke)) return detail::gpg_error(gnupg_home, "signing key lookup", ke);
+  // The signer and every recipient in one key listing: each gpgme operation costs a gpg process
+  // (and, with gpgme 1.18, a `gpg --version` before it).
+  std::vector<std::string> wanted = {mail.sign_with};
+  wanted.insert(wanted.end(), mail.encrypt_to.begin(), mail.encrypt_to.end());
+  VMT_TRY(found, detail::list_keys(*ctx, gnupg_home, wanted));
+  auto lookup = [&](const std::string& id) -> GpgME::Key {
+    for (const auto& k : found)
+      if (detail::key_matches(k, id)) return k;
+    return GpgME::Key();
+  };
+  GpgME::Key signer = lookup(mail.sign_with);
   if (signer.isNull() || !signer.canSign() || signer.isBad())
     return make_error(failure::config, gnupg_home, "no usable secret signing key " + mail.sign_with,
                       "import the team's secret key into the GnuPG home, or fix team.key in vmt.yaml");
@@ -216,10 +227,7 @@ result<composed> compose(const std::string& gnupg_home, const outgoing& mail) {
     std::vector<std::string> fprs = mail.encrypt_to;
     if (mail.encrypt_to_self && signer.canEncrypt()) fprs.push_back(signer.primaryFingerprint());
     for (const auto& f : fprs) {
-      GpgME::Error e;
-      GpgME::Key k = ctx->key(f.c_str(), e, false);
-      if (e && detail::environment_failure(e))
-        return detail::gpg_error(gnupg_home, "recipient key lookup", e);
+      GpgME::Key k = f == signer.primaryFingerprint() ? signer : lookup(f);
       if (k.isNull() || !k.canEncrypt() || k.isBad())
         return make_error(failure::data, gnupg_home, "no usable encryption key " + f,
                           "import the recipient's current key (vmt key import) or fix the stakeholder entry");

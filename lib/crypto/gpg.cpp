@@ -2,15 +2,19 @@
 #include "crypto/gpg.h"
 
 #include <gpg-error.h>
+#include <gpgme.h>
 #include <gpgme++/engineinfo.h>
 #include <gpgme++/global.h>
 #include <gpgme++/interfaces/passphraseprovider.h>
+#include <gpgme++/keylistresult.h>
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <map>
 #include <mutex>
+#include <vector>
 
 namespace vmt::crypto::detail {
 
@@ -37,26 +41,52 @@ std::string lower(std::string s) {
 
 }  // namespace
 
-result<std::unique_ptr<GpgME::Context>> open(const std::string& gnupg_home) {
-  std::call_once(init_once, [] { GpgME::initializeLibrary(); });
-  // gpg before 2.2.8 could release plaintext of messages without integrity protection.
-  static const bool engine_ok = [] {
-    auto info = GpgME::engineInfo(GpgME::OpenPGP);
-    auto v = info.engineVersion();
-    return v >= "2.2.8";
-  }();
-  if (!engine_ok)
-    return make_error(failure::config, "gpg", "GnuPG 2.2.8 or later is needed (integrity checks)",
-                      "upgrade gnupg");
+namespace {
+std::mutex pool_mutex;
+std::map<std::string, std::vector<std::unique_ptr<GpgME::Context>>> pool;
+}  // namespace
+
+void context_return::operator()(GpgME::Context* c) const {
+  if (!c) return;
+  // Back to a fresh context's settings, so that the next user inherits nothing.
+  c->clearSigningKeys();
+  c->setArmor(false);
+  c->setTextMode(false);
+  c->setSender(nullptr);
+  c->setKeyListMode(GpgME::Local);
+  std::lock_guard lock(pool_mutex);
+  pool[home].emplace_back(c);
+}
+
+result<context_ptr> open(const std::string& gnupg_home) {
+  std::call_once(init_once, [] {
+    // Every context names its home, so gpgme need not ask gpgconf for default folders; without
+    // this it runs gpgconf three times at start.
+    gpgme_set_global_flag("disable-gpgconf", "1");
+    GpgME::initializeLibrary();
+  });
+  {
+    std::lock_guard lock(pool_mutex);
+    auto& free = pool[gnupg_home];
+    if (!free.empty()) {
+      context_ptr c(free.back().release(), context_return{gnupg_home});
+      free.pop_back();
+      return c;
+    }
+  }
   struct stat st;
   if (gnupg_home.empty() || ::stat(gnupg_home.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
     return make_error(failure::config, gnupg_home.empty() ? "gnupg_home" : gnupg_home,
                       "the GnuPG home does not exist", "run `vmt init` or set gnupg_home in vmt.yaml");
-  std::unique_ptr<GpgME::Context> ctx(GpgME::Context::createForProtocol(GpgME::OpenPGP));
+  context_ptr ctx(GpgME::Context::createForProtocol(GpgME::OpenPGP), context_return{gnupg_home});
   if (!ctx)
     return make_error(failure::temporary, gnupg_home, "gpgme could not create a context",
                       "check that gpg is installed");
   if (auto e = ctx->setEngineHomeDirectory(gnupg_home.c_str())) return gpg_error(gnupg_home, "set home", e);
+  // gpg before 2.2.8 could release plaintext of messages without integrity protection. The
+  // context's own engine info: asking for the global one makes gpgme probe every engine (gpgsm...).
+  if (!(ctx->engineInfo().engineVersion() >= "2.2.8"))
+    return make_error(failure::config, "gpg", "GnuPG 2.2.8 or later is needed (integrity checks)", "upgrade gnupg");
   ctx->setOffline(true);
   ctx->setPinentryMode(GpgME::Context::PinentryLoopback);
   ctx->setPassphraseProvider(&refuse_passphrase);
@@ -117,6 +147,49 @@ key_info to_key_info(const GpgME::Key& k) {
   ki.disabled = k.isDisabled();
   ki.invalid = k.isInvalid();
   return ki;
+}
+
+result<std::vector<GpgME::Key>> list_keys(GpgME::Context& ctx, const std::string& gnupg_home,
+                                          const std::vector<std::string>& ids) {
+  std::vector<const char*> patterns;
+  for (const auto& id : ids)
+    if (!id.empty()) patterns.push_back(id.c_str());
+  patterns.push_back(nullptr);
+  std::vector<GpgME::Key> out;
+  if (patterns.size() == 1) return out;
+  // Public listing only: --with-secret asks the agent about every key and costs more than the
+  // listing itself; a missing secret key shows when signing fails.
+  ctx.setKeyListMode(GpgME::Local);
+  if (auto e = ctx.startKeyListing(patterns.data(), false)) {
+    if (environment_failure(e)) return gpg_error(gnupg_home, "key lookup", e);
+    return out;
+  }
+  for (;;) {
+    GpgME::Error e;
+    GpgME::Key k = ctx.nextKey(e);
+    if (e || k.isNull()) break;
+    out.push_back(k);
+  }
+  auto done = ctx.endKeyListing();
+  if (done.error() && environment_failure(done.error())) return gpg_error(gnupg_home, "key lookup", done.error());
+  return out;
+}
+
+bool key_matches(const GpgME::Key& k, const std::string& id) {
+  auto up = [](std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return s;
+  };
+  const std::string want = up(id);
+  auto tail_matches = [&](const char* fpr) {
+    if (!fpr) return false;
+    std::string f = up(fpr);
+    return f == want || (want.size() >= 16 && f.size() >= want.size() && f.compare(f.size() - want.size(), want.size(), want) == 0);
+  };
+  if (tail_matches(k.primaryFingerprint())) return true;
+  for (const auto& sk : k.subkeys())
+    if (tail_matches(sk.fingerprint())) return true;
+  return false;
 }
 
 }  // namespace vmt::crypto::detail

@@ -150,18 +150,20 @@ status queue_ack(reception& r, const store::case_record& c, const store::message
   if (queued) return ok_v;
 
   std::vector<std::string> encrypt_to;
-  if (!c.reporter_fingerprint.empty()) {
-    auto k = crypto::find_key(r.cfg.path(r.cfg.gnupg_home), c.reporter_fingerprint);
-    if (k && *k && (*k)->usable_for_encryption()) encrypt_to.push_back(c.reporter_fingerprint);
-  }
-  tmpl::dictionary d;
-  d.set("CASE_ID", c.id).set("VENDOR", r.cfg.team.vendor).set("TEAM_NAME", r.cfg.team.name);
-  d.set("TEAM_ADDRESS", r.cfg.team.address).set("RECEIVED", first.received_at.substr(0, 10));
-  d.set("EMBARGO_END", c.embargo_end).set("REPORTER_NAME", c.reporter_name);
-  d.set("REPORTER_KEY", encrypt_to.empty() ? "" : encrypt_to.front());
-  if (!c.reporter_name.empty()) d.show("HAS_NAME");
-  d.show(encrypt_to.empty() ? "NOT_ENCRYPTED" : "ENCRYPTED");
-  VMT_TRY(text, tmpl::render_mail(r.templates, "reception/ack.tpl", d));
+  if (!c.reporter_fingerprint.empty()) encrypt_to.push_back(c.reporter_fingerprint);
+  // Composed once encrypted to the reporter's key; if that key cannot be encrypted to (expired,
+  // revoked, signing-only), composed again signed only: the acknowledgement quotes nothing.
+  auto render = [&](bool encrypted) -> result<tmpl::mail_text> {
+    tmpl::dictionary d;
+    d.set("CASE_ID", c.id).set("VENDOR", r.cfg.team.vendor).set("TEAM_NAME", r.cfg.team.name);
+    d.set("TEAM_ADDRESS", r.cfg.team.address).set("RECEIVED", first.received_at.substr(0, 10));
+    d.set("EMBARGO_END", c.embargo_end).set("REPORTER_NAME", c.reporter_name);
+    d.set("REPORTER_KEY", encrypted ? encrypt_to.front() : "");
+    if (!c.reporter_name.empty()) d.show("HAS_NAME");
+    d.show(encrypted ? "ENCRYPTED" : "NOT_ENCRYPTED");
+    return tmpl::render_mail(r.templates, "reception/ack.tpl", d);
+  };
+  VMT_TRY(text, render(!encrypt_to.empty()));
 
   outgoing_mail m;
   m.message_id = mid;
@@ -174,7 +176,18 @@ status queue_ack(reception& r, const store::case_record& c, const store::message
   m.in_reply_to = first.message_id;
   m.sign_with = r.cfg.team.key;
   m.encrypt_to = encrypt_to;
-  VMT_TRY(bytes, r.compose(m));
+  auto composed = r.compose(m);
+  if (!composed && !encrypt_to.empty() && composed.err().kind == failure::data) {
+    spdlog::warn("case {}: the reporter's key cannot be encrypted to ({}); acknowledging signed only", c.id,
+                 composed.err().what);
+    encrypt_to.clear();
+    VMT_TRY(plain_text, render(false));
+    m.body = plain_text.body;
+    m.encrypt_to.clear();
+    composed = r.compose(m);
+  }
+  if (!composed) return std::move(composed).err();
+  auto bytes = std::move(composed).value();
   transport::queued_mail qm;
   qm.message_id = mid;
   qm.case_id = c.id;
@@ -424,7 +437,15 @@ status complete_case_reception(reception& r, const std::string& case_id) {
   return ok_v;
 }
 
+namespace {
+// Milliseconds since `t0`, for the debug log of where reception spends its time.
+double since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+}  // namespace
+
 result<receipt> receive(reception& r, const spooled& msg) {
+  const auto t0 = std::chrono::steady_clock::now();
   receipt out;
   const std::string key = msg.truncated ? msg.sha256 : dedupe_key(msg.data);
   out.dedupe_key = key;
@@ -455,6 +476,7 @@ result<receipt> receive(reception& r, const spooled& msg) {
       VMT_TRY(an, r.analyze(msg.data));
       a = std::move(an);
     }
+    spdlog::debug("message {}: read in {:.1f} ms", key.substr(0, 12), since(t0));
     const auto received = now_iso();
     m.dedupe_key = key;
     m.sha256 = msg.sha256;
@@ -567,10 +589,13 @@ result<receipt> receive(reception& r, const spooled& msg) {
 
   // Tracker steps run for every message of the case until done: a follow-up arriving while the
   // tracker was down completes the reception too.
+  spdlog::debug("message {}: filed at {:.1f} ms", key.substr(0, 12), since(t0));
   VMT_TRY_STATUS(complete_case_reception(r, m.case_id));
+  spdlog::debug("message {}: tracker steps done at {:.1f} ms", key.substr(0, 12), since(t0));
   if (is_new_case) {
     VMT_TRY(c, r.st.find_case(m.case_id));
     VMT_TRY_STATUS(queue_ack(r, *c, m));
+    spdlog::debug("message {}: acknowledgement queued at {:.1f} ms", key.substr(0, 12), since(t0));
   } else {
     // A follow-up from the reporter goes to the private bug, as all discussion should; other
     // senders (stakeholders asking for access) stay on the case for a coordinator to decide.
