@@ -22,13 +22,16 @@ echo "== installed vmt, vmt-ingest and vmt-send in $prefix/bin, templates in $pr
 
 dir=${VMT_DEMO_DIR:-/tmp/vmt-demo}
 run=()
-if [ "$(id -u)" -eq 0 ]; then
-  id vmt-demo >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin vmt-demo
-  run=(runuser -u vmt-demo -- env HOME="$dir")
-fi
 rm -rf "$dir"
 mkdir -p "$dir"
-[ "$(id -u)" -eq 0 ] && chown vmt-demo: "$dir"
+if [ "$(id -u)" -eq 0 ]; then
+  # vmt refuses root: the demo runs as a system user whose home is the demo folder (procmail
+  # changes into the user's home).
+  if id vmt-demo >/dev/null 2>&1; then usermod --home "$dir" vmt-demo; else
+    useradd --system --no-create-home --home-dir "$dir" --shell /usr/sbin/nologin vmt-demo; fi
+  chown vmt-demo: "$dir"
+  run=(runuser -u vmt-demo -- env HOME="$dir")
+fi
 
 echo "== vmt init $dir --demo   (team key, and throwaway keys for a reporter, two stakeholders, linux-distros)"
 "${run[@]}" "$prefix/bin/vmt" init "$dir/team" --demo
@@ -50,7 +53,13 @@ echo "== vmt list"
 case_id=$("${run[@]}" "$prefix/bin/vmt" --config "$dir/team/vmt.yaml" list | awk 'END {print $1}')
 echo "== vmt show $case_id"
 "${run[@]}" "$prefix/bin/vmt" --config "$dir/team/vmt.yaml" show "$case_id"
-echo "== outbox (the acknowledgement, signed and encrypted to the reporter)"
-"${run[@]}" "$prefix/bin/vmt" --config "$dir/team/vmt.yaml" outbox list 2>/dev/null || ls "$dir/team/outbox/new"
+echo "== vmt-send --once: the queue runner delivers the acknowledgement (maildir transport: into $dir/team/sent)"
+"${run[@]}" "$prefix/bin/vmt-send" --config "$dir/team/vmt.yaml" --once
+"${run[@]}" "$prefix/bin/vmt" --config "$dir/team/vmt.yaml" outbox list
+echo "== the reporter decrypts it with their own key"
+ack=$(ls "$dir"/team/sent/new/* | head -1)
+awk '/-----BEGIN PGP MESSAGE-----/,/-----END PGP MESSAGE-----/' "$ack" |
+  "${run[@]}" gpg --homedir "$dir/team/demo/reporter/gnupg" --batch --decrypt 2>/dev/null | sed -n '/^Hello/,/^--$/p'
+"${run[@]}" gpgconf --homedir "$dir/team/demo/reporter/gnupg" --kill all 2>/dev/null || true
 echo
 echo "The team folder is $dir/team; try: $prefix/bin/vmt --config $dir/team/vmt.yaml show $case_id --json"

@@ -13,7 +13,8 @@ confirm the issue, and the embargo will not extend past {{EMBARGO_END}}.
 If you have your own disclosure terms or deadline, reply and tell us:
 your choice of disclosure terms prevails.
 {{#ENCRYPTED}}
-This acknowledgement is encrypted to your OpenPGP key {{REPORTER_KEY}}.
+This acknowledgement is encrypted to your OpenPGP key
+{{REPORTER_KEY}}.
 {{/ENCRYPTED}}{{#NOT_ENCRYPTED}}
 We do not have an OpenPGP key for you, so this acknowledgement is only
 signed. To receive our replies encrypted, send us your public key.

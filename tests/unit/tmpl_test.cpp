@@ -53,7 +53,7 @@ BOOST_AUTO_TEST_CASE(mail_template_has_subject_and_body) {
   BOOST_REQUIRE_MESSAGE(m, (m ? "" : m.err().message()));
   BOOST_TEST(m->subject == "[VMT-2026-001] Your report to the OpenStack Vulnerability Management Team");
   BOOST_TEST(m->body.rfind("Hello Jane,\n", 0) == 0);
-  BOOST_TEST(m->body.find("encrypted to your OpenPGP key ABCD") != std::string::npos);
+  BOOST_TEST(m->body.find("encrypted to your OpenPGP key\nABCD.") != std::string::npos);
   BOOST_TEST(m->body.find("We do not have an OpenPGP key") == std::string::npos);
   BOOST_TEST(m->body.find("\n\n\n") == std::string::npos);
 }
