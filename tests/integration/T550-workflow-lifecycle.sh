@@ -154,6 +154,20 @@ distros_fpr=$(gpg --homedir "$D/demo/linux-distros/gnupg" --with-colons --list-s
 t_assert_contains "$told" "$distros_fpr" "the ledger names the key it was encrypted to"
 t_assert_contains "$(vmt show $C)" "encrypted to:" "vmt show prints the timeline with keys"
 
+# A stakeholder replies to the notification, encrypted to the key that signed it: the filter
+# decrypts it (every secret key of the team's home) and attaches it to the case.
+s1=$D/demo/stakeholder-1/gnupg
+s1_fpr=$(gpg --homedir "$s1" --with-colons --list-secret-keys | awk -F: '/^fpr:/ {print $10; exit}')
+pre_mid=$(t_json "$T/outbox.json" "[m['message_id'] for m in j if 'security@distro-one.example' in m['recipients']][0]")
+printf 'Please subscribe our Launchpad user distro-one-psirt.\n' > "$T/reply.txt"
+"$VMT_BUILD_DIR/tests/compose_driver" "$s1" "$s1_fpr" security@distro-one.example security@example.org \
+  "Re: [pre-OSSA] Vulnerability in OpenStack Nova (CVE-2026-12345)" "$T/reply.txt" --encrypt "$team_fpr" \
+  --in-reply-to "$pre_mid" --message-id reply-1@distro-one.example > "$T/reply.eml" || t_fail "compose the reply"
+t_ingest "$cfg" < "$T/reply.eml" || t_fail "the reply was not filed"
+t_assert_eq "$(vmt show $C --json | t_json - 'j["messages"]')" 2 "the reply is attached to the case"
+t_assert_contains "$(vmt show $C --text)" "distro-one-psirt" "and shown to the coordinator"
+t_assert_eq "$(vmt list --json | t_json - 'len(j)')" 1 "no new case for a reply"
+
 # A stakeholder who replied is subscribed on request.
 vmt subscribe $C late@cloud-three.example --tracker-name late-psirt > /dev/null || t_fail subscribe
 t_assert_contains "$(sqlite3 "$D/tracker.db" "select group_concat(who) from subscriptions")" late-psirt

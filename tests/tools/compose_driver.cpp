@@ -2,7 +2,7 @@
 // signed and signed+encrypted mails exactly as vmt sends them and check them with gpg and notmuch.
 //
 // Usage: compose_driver HOME SIGN_FPR FROM_EMAIL TO_EMAIL SUBJECT BODY_FILE [--encrypt FPR]...
-//                       [--attach FILE]... [--message-id ID]
+//                       [--attach FILE]... [--message-id ID] [--in-reply-to ID]
 // Writes the message to stdout. EXIT STATUS: 0, or the sysexits code of the failure.
 #include <cstdio>
 #include <cstring>
@@ -43,6 +43,8 @@ int main(int argc, char** argv) {
       m.attachments.push_back({name.substr(name.rfind('/') + 1), "text/x-diff", slurp(argv[i + 1])});
     } else if (!std::strcmp(argv[i], "--message-id")) {
       m.message_id = argv[i + 1];
+    } else if (!std::strcmp(argv[i], "--in-reply-to")) {
+      m.in_reply_to = argv[i + 1];
     }
   }
   auto r = crypto::compose(argv[1], m);
