@@ -140,6 +140,18 @@ void bind_message_fields(stmt& s, const message_record& m, int first) {
   s.bind_opt(first + 17, m.plain);
 }
 
+// Every row of a stepped statement, each read by `read`.
+template <class F>
+auto all_rows(stmt& s, F read) -> result<std::vector<decltype(read(s))>> {
+  std::vector<decltype(read(s))> out;
+  for (;;) {
+    VMT_TRY(row, s.step());
+    if (!row) break;
+    out.push_back(read(s));
+  }
+  return out;
+}
+
 std::string to_json_list(const std::vector<std::string>& v) { return nlohmann::json(v).dump(); }
 std::vector<std::string> from_json_list(const std::string& s) {
   if (s.empty()) return {};
@@ -204,13 +216,7 @@ result<std::optional<case_record>> store::find_case(const std::string& id) {
 
 result<std::vector<case_record>> store::list_cases() {
   VMT_TRY(s, db_->prepare(std::string("SELECT ") + case_columns + " FROM cases ORDER BY year, seq"));
-  std::vector<case_record> out;
-  for (;;) {
-    VMT_TRY(row, s.step());
-    if (!row) break;
-    out.push_back(read_case(s));
-  }
-  return out;
+  return all_rows(s, read_case);
 }
 
 status store::update_case(const case_record& c) {
@@ -240,37 +246,19 @@ result<std::optional<message_record>> store::find_message_by_key(const std::stri
 result<std::vector<message_record>> store::find_messages_by_message_id(const std::string& message_id) {
   VMT_TRY(s, db_->prepare(std::string("SELECT ") + message_columns + " FROM messages WHERE message_id = ?1 ORDER BY id"));
   s.bind(1, message_id);
-  std::vector<message_record> out;
-  for (;;) {
-    VMT_TRY(row, s.step());
-    if (!row) break;
-    out.push_back(read_message(s));
-  }
-  return out;
+  return all_rows(s, read_message);
 }
 
 result<std::vector<message_record>> store::case_messages(const std::string& case_id) {
   VMT_TRY(s, db_->prepare(std::string("SELECT ") + message_columns + " FROM messages WHERE case_id = ?1 ORDER BY id"));
   s.bind(1, case_id);
-  std::vector<message_record> out;
-  for (;;) {
-    VMT_TRY(row, s.step());
-    if (!row) break;
-    out.push_back(read_message(s));
-  }
-  return out;
+  return all_rows(s, read_message);
 }
 
 result<std::vector<message_record>> store::messages_in_state(const std::string& state) {
   VMT_TRY(s, db_->prepare(std::string("SELECT ") + message_columns + " FROM messages WHERE state = ?1 ORDER BY id"));
   s.bind(1, state);
-  std::vector<message_record> out;
-  for (;;) {
-    VMT_TRY(row, s.step());
-    if (!row) break;
-    out.push_back(read_message(s));
-  }
-  return out;
+  return all_rows(s, read_message);
 }
 
 result<std::int64_t> store::insert_message(const message_record& m) {
@@ -303,21 +291,17 @@ result<std::vector<attachment_record>> store::message_attachments(std::int64_t m
   VMT_TRY(s, db_->prepare("SELECT id, message, filename, content_type, encrypted, signed, data FROM attachments "
                           "WHERE message = ?1 ORDER BY id"));
   s.bind(1, message);
-  std::vector<attachment_record> out;
-  for (;;) {
-    VMT_TRY(row, s.step());
-    if (!row) break;
+  return all_rows(s, [](const stmt& s) {
     attachment_record a;
-    a.id = s.integer(0);
-    a.message = s.integer(1);
-    a.filename = s.text(2);
-    a.content_type = s.text(3);
-    a.encrypted = s.integer(4) != 0;
-    a.is_signed = s.integer(5) != 0;
-    a.data = s.text(6);
-    out.push_back(std::move(a));
-  }
-  return out;
+      a.id = s.integer(0);
+      a.message = s.integer(1);
+      a.filename = s.text(2);
+      a.content_type = s.text(3);
+      a.encrypted = s.integer(4) != 0;
+      a.is_signed = s.integer(5) != 0;
+      a.data = s.text(6);
+    return a;
+  });
 }
 
 status store::add_event(const event_record& e) {
@@ -334,23 +318,19 @@ result<std::vector<event_record>> store::case_events(const std::string& case_id)
   VMT_TRY(s, db_->prepare("SELECT id, case_id, at, kind, actor, summary, recipients, keys, message_id FROM events "
                           "WHERE case_id = ?1 ORDER BY at, id"));
   s.bind(1, case_id);
-  std::vector<event_record> out;
-  for (;;) {
-    VMT_TRY(row, s.step());
-    if (!row) break;
+  return all_rows(s, [](const stmt& s) {
     event_record e;
-    e.id = s.integer(0);
-    e.case_id = s.text(1);
-    e.at = s.text(2);
-    e.kind = s.text(3);
-    e.actor = s.text(4);
-    e.summary = s.text(5);
-    e.recipients = from_json_list(s.text(6));
-    e.keys = from_json_list(s.text(7));
-    e.message_id = s.text(8);
-    out.push_back(std::move(e));
-  }
-  return out;
+      e.id = s.integer(0);
+      e.case_id = s.text(1);
+      e.at = s.text(2);
+      e.kind = s.text(3);
+      e.actor = s.text(4);
+      e.summary = s.text(5);
+      e.recipients = from_json_list(s.text(6));
+      e.keys = from_json_list(s.text(7));
+      e.message_id = s.text(8);
+    return e;
+  });
 }
 
 status store::quarantine(std::int64_t message, const std::string& reason, const std::string& detail,
@@ -365,24 +345,20 @@ result<std::vector<quarantine_record>> store::quarantined(bool include_released)
   VMT_TRY(s, db_->prepare(std::string("SELECT q.id, q.message, q.reason, q.detail, q.at, q.released_at, m.from_addr, "
                                       "m.subject, m.spool_path, m.sha256 FROM quarantine q JOIN messages m ON m.id = q.message ") +
                           (include_released ? "" : "WHERE q.released_at IS NULL ") + "ORDER BY q.id"));
-  std::vector<quarantine_record> out;
-  for (;;) {
-    VMT_TRY(row, s.step());
-    if (!row) break;
+  return all_rows(s, [](const stmt& s) {
     quarantine_record q;
-    q.id = s.integer(0);
-    q.message = s.integer(1);
-    q.reason = s.text(2);
-    q.detail = s.text(3);
-    q.at = s.text(4);
-    q.released_at = s.text(5);
-    q.from_addr = s.text(6);
-    q.subject = s.text(7);
-    q.spool_path = s.text(8);
-    q.sha256 = s.text(9);
-    out.push_back(std::move(q));
-  }
-  return out;
+      q.id = s.integer(0);
+      q.message = s.integer(1);
+      q.reason = s.text(2);
+      q.detail = s.text(3);
+      q.at = s.text(4);
+      q.released_at = s.text(5);
+      q.from_addr = s.text(6);
+      q.subject = s.text(7);
+      q.spool_path = s.text(8);
+      q.sha256 = s.text(9);
+    return q;
+  });
 }
 
 namespace {
@@ -422,13 +398,7 @@ result<std::int64_t> store::add_patch(const patch_record& p) {
 result<std::vector<patch_record>> store::case_patches(const std::string& case_id) {
   VMT_TRY(s, db_->prepare(std::string("SELECT ") + patch_columns + " FROM patches WHERE case_id = ?1 ORDER BY id"));
   s.bind(1, case_id);
-  std::vector<patch_record> out;
-  for (;;) {
-    VMT_TRY(row, s.step());
-    if (!row) break;
-    out.push_back(read_patch(s));
-  }
-  return out;
+  return all_rows(s, read_patch);
 }
 
 status store::update_patch(const patch_record& p) {
@@ -450,13 +420,9 @@ result<std::vector<access_record>> store::case_access(const std::string& case_id
   VMT_TRY(s, db_->prepare("SELECT case_id, who, kind, key, added_at, added_by FROM access WHERE case_id = ?1 "
                           "ORDER BY added_at, who"));
   s.bind(1, case_id);
-  std::vector<access_record> out;
-  for (;;) {
-    VMT_TRY(row, s.step());
-    if (!row) break;
-    out.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5)});
-  }
-  return out;
+  return all_rows(s, [](const stmt& s) {
+    return access_record{s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5)};
+  });
 }
 
 namespace {
@@ -491,26 +457,14 @@ result<std::vector<staged_action>> store::staged_actions(const std::string& case
   VMT_TRY(s, db_->prepare(std::string("SELECT ") + staged_columns + " FROM staged " +
                           (case_id.empty() ? "" : "WHERE case_id = ?1 ") + "ORDER BY not_before, id"));
   if (!case_id.empty()) s.bind(1, case_id);
-  std::vector<staged_action> out;
-  for (;;) {
-    VMT_TRY(row, s.step());
-    if (!row) break;
-    out.push_back(read_staged(s));
-  }
-  return out;
+  return all_rows(s, read_staged);
 }
 
 result<std::vector<staged_action>> store::due_actions(const std::string& now_iso) {
   VMT_TRY(s, db_->prepare(std::string("SELECT ") + staged_columns +
                           " FROM staged WHERE state = 'pending' AND not_before <= ?1 ORDER BY not_before, id"));
   s.bind(1, now_iso);
-  std::vector<staged_action> out;
-  for (;;) {
-    VMT_TRY(row, s.step());
-    if (!row) break;
-    out.push_back(read_staged(s));
-  }
-  return out;
+  return all_rows(s, read_staged);
 }
 
 status store::finish_action(std::int64_t id, const std::string& state, const std::string& error_text,
