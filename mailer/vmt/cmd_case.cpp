@@ -51,13 +51,20 @@ nlohmann::json case_json(store::store& st, const store::case_record& c, bool ful
   if (msgs)
     for (const auto& m : *msgs) {
       auto verdict = nlohmann::json::parse(m.verdict.empty() ? "{}" : m.verdict, nullptr, false);
-      ml.push_back({{"message_id", m.message_id},
+      auto atts = nlohmann::json::array();
+      if (auto a = st.message_attachments(m.row))
+        for (const auto& x : *a)
+          atts.push_back({{"filename", x.filename}, {"content_type", x.content_type}, {"encrypted", x.encrypted},
+                          {"size", x.data.size()}});
+      ml.push_back({{"id", m.row},
+                    {"message_id", m.message_id},
                     {"received_at", m.received_at},
                     {"from", m.from_addr},
                     {"encrypted", m.encrypted},
                     {"mixed", m.mixed},
                     {"signature", m.sig_status},
                     {"state", m.state},
+                    {"attachments", atts},
                     {"verdict", verdict.is_discarded() ? nlohmann::json::object() : verdict}});
     }
   j["message_list"] = ml;
@@ -183,7 +190,7 @@ status cmd_set_project(context& ctx, const std::string& id, const std::string& p
     return st->add_event(e);
   }));
   // The new project's core security team is subscribed and gets a task, as at reception.
-  auto templates = tmpl::make_engine(*cfg);
+  VMT_TRY(templates, ctx.templates());
   auto rec = intake::make_reception(*cfg, *st, *templates);
   rec.actor = ctx.who();
   VMT_TRY_STATUS(intake::complete_case_reception(rec, id));
@@ -236,7 +243,7 @@ status cmd_quarantine_retry(context& ctx, std::int64_t message) {
     return d2.run();
   }));
   VMT_TRY(sp, intake::spool_bytes(raw, cfg->path(cfg->spool)));
-  auto templates = tmpl::make_engine(*cfg);
+  VMT_TRY(templates, ctx.templates());
   auto rec = intake::make_reception(*cfg, *st, *templates);
   rec.actor = ctx.who();
   VMT_TRY(got, intake::receive(rec, sp));
@@ -249,7 +256,7 @@ status cmd_spool_resume(context& ctx) {
   VMT_TRY(cfg, ctx.cfg());
   VMT_TRY(st, ctx.db());
   VMT_TRY(stuck, st->messages_in_state("filed"));
-  auto templates = tmpl::make_engine(*cfg);
+  VMT_TRY(templates, ctx.templates());
   auto rec = intake::make_reception(*cfg, *st, *templates);
   int done = 0;
   for (const auto& m : stuck) {
