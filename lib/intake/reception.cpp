@@ -31,7 +31,7 @@ std::string team_domain(const config::config& cfg) {
 }
 
 // Find "[PREFIX-YYYY-NNN]" in a subject: the case tag that our acknowledgements carry.
-std::string case_tag(const std::string& subject, const std::string& prefix) {
+std::string case_id_in_subject(const std::string& subject, const std::string& prefix) {
   auto pos = subject.find("[" + prefix + "-");
   while (pos != std::string::npos) {
     auto close = subject.find(']', pos);
@@ -66,7 +66,7 @@ result<std::string> follow_up_case(reception& r, const analysis& a) {
     VMT_TRY(row, q.step());
     if (row) return q.text(0);
   }
-  auto tagged = case_tag(a.subject, r.cfg.team.case_prefix);
+  auto tagged = case_id_in_subject(a.subject, r.cfg.team.case_prefix);
   if (!tagged.empty()) {
     VMT_TRY(c, r.st.find_case(tagged));
     if (c) return tagged;
@@ -328,8 +328,9 @@ status complete_case_reception(reception& r, const std::string& case_id) {
   auto c = *found;
   tracker_session ts{r, nullptr};
   VMT_TRY(msgs, r.st.case_messages(case_id));
-  if (msgs.empty()) return make_error(failure::software, case_id, "case has no message");
-  const auto& first = msgs.front();
+  // A case adopted from a bug has no message: its bug exists already (its "create" step is done).
+  const store::message_record no_message;
+  const auto& first = msgs.empty() ? no_message : msgs.front();
   const auto* project = r.cfg.find_project(c.project);
   const std::string tracker_project = c.project == "unknown" ? r.cfg.tracker.ossa_project : c.project;
 
@@ -424,7 +425,11 @@ status complete_case_reception(reception& r, const std::string& case_id) {
   }));
 
   // 5. The report's attachments (a proof of concept, logs) belong on the private bug too.
-  VMT_TRY(atts, r.st.message_attachments(first.row));
+  std::vector<store::attachment_record> atts;
+  if (!msgs.empty()) {
+    VMT_TRY(a, r.st.message_attachments(first.row));
+    atts = std::move(a);
+  }
   for (const auto& a : atts) {
     VMT_TRY_STATUS(step(r, ts, case_id, "attach:" + hash::sha256_hex(a.data).substr(0, 16),
                         [&](tracker::tracker& t) -> result<std::string> {
@@ -435,6 +440,66 @@ status complete_case_reception(reception& r, const std::string& case_id) {
                         }));
   }
   return ok_v;
+}
+
+result<std::string> adopt_bug(reception& r, const std::string& bug_id, const std::string& project_name) {
+  VMT_TRY(t, r.open_tracker());
+  VMT_TRY(bug, t->get_bug(bug_id));
+  bool is_private = bug.information_type == "Private Security" || bug.information_type == "Private";
+  if (!is_private && bug.information_type != "Public Security")
+    return make_error(failure::data, "bug " + bug_id, "is not a security bug (" + bug.information_type + ")",
+                      "mark it as a security issue in the tracker first");
+  std::string project = project_name;
+  if (project.empty())
+    for (const auto& [p, status] : bug.tasks)
+      if (p != r.cfg.tracker.ossa_project && r.cfg.find_project(p)) project = p;
+  if (project.empty()) project = "unknown";
+  if (project != "unknown" && !r.cfg.find_project(project))
+    return make_error(failure::data, "--project " + project, "not in the configuration", "see projects: in " + r.cfg.file);
+  // A bug adopted twice is the same case.
+  VMT_TRY(cases, r.st.list_cases());
+  for (const auto& c : cases)
+    if (c.tracker_bug == bug.ref.id && c.tracker_kind == t->kind()) return c.id;
+
+  const auto received = now_iso();
+  const auto today = clock::today();
+  std::string id;
+  VMT_TRY_STATUS(r.st.transaction([&]() -> status {
+    int year = static_cast<int>(std::chrono::year_month_day{today}.year());
+    VMT_TRY(next, r.st.next_case_id(r.cfg.team.case_prefix, year));
+    id = next;
+    store::case_record c;
+    c.id = id;
+    c.title = bug.title.substr(0, 200);
+    c.project = project;
+    c.is_private = is_private;
+    c.embargo_end = clock::iso_date(today + std::chrono::days{r.cfg.embargo.days});
+    c.tracker_kind = t->kind();
+    c.tracker_bug = bug.ref.id;
+    c.tracker_url = bug.ref.url;
+    c.reporter_name = bug.owner;
+    c.created_at = c.updated_at = received;
+    VMT_TRY_STATUS(r.st.insert_case(c, year, store::parse_case_id(id, r.cfg.team.case_prefix)->second));
+    for (const auto& p : r.cfg.team.coordinators)
+      VMT_TRY_STATUS(r.st.grant_access({id, p.email, "coordinator", p.key, received, r.actor}));
+    VMT_TRY_STATUS(r.st.mark_tracker_op(id, "create", "done", bug.ref.id, received));
+    return ledger(r, id, "received", "report received as " + t->kind() + " bug " + bug.ref.id +
+                                         (is_private ? " (private)" : " (public)"));
+  }));
+  VMT_TRY_STATUS(t->link_case(bug.ref.id, id));
+  // The embargo reminder goes at the top of the existing description (seed, Reception).
+  if (is_private) {
+    tmpl::dictionary d;
+    d.set("VENDOR", r.cfg.team.vendor).set("TEAM_NAME", r.cfg.team.name).set("NINETY_DAYS",
+                                                                           clock::iso_date(today + std::chrono::days{r.cfg.embargo.days}));
+    VMT_TRY(text, r.templates.render("reception/embargo-reminder.tpl", d));
+    while (!text.empty() && text.back() == '\n') text.pop_back();
+    if (bug.description.compare(0, text.size(), text) != 0)
+      VMT_TRY_STATUS(t->set_description(bug.ref.id, text + "\n\n" + bug.description));
+    VMT_TRY_STATUS(r.st.mark_tracker_op(id, "reminder", "done", text, now_iso()));
+  }
+  VMT_TRY_STATUS(complete_case_reception(r, id));
+  return id;
 }
 
 namespace {

@@ -72,6 +72,11 @@ result<receipt> receive(reception& r, const spooled& msg);
 // subscribes the new project's team, and by `vmt spool resume`.
 status complete_case_reception(reception& r, const std::string& case_id);
 
+// A report that arrived as a tracker bug rather than by mail: file a case for bug `bug_id` and do
+// the reception steps on the existing bug (reminder at the top of its description when private,
+// ossa task, security team, reception comment). Adopting the same bug again returns its case.
+result<std::string> adopt_bug(reception& r, const std::string& bug_id, const std::string& project);
+
 // The project a message is about: subject tag, recipient address, then keywords; "unknown".
 std::string route_project(const config::config& cfg, const analysis& a);
 

@@ -453,12 +453,6 @@ std::string trim(std::string s) {
 
 }  // namespace
 
-std::string case_tag(const std::string& case_id) {
-  std::string t = "vmt-case-";
-  for (unsigned char c : case_id) t += std::isalnum(c) ? static_cast<char>(std::tolower(c)) : '-';
-  return t;
-}
-
 result<launchpad_credentials> read_launchpad_credentials(const std::string& path) {
   if (!fs::exists(path))
     return make_error(failure::no_input, path, "no Launchpad token", "run `vmt tracker login launchpad` to make one");

@@ -47,8 +47,5 @@ result<launchpad_credentials> launchpad_get_access_token(http::client& h, const 
 // The Launchpad tracker for `cfg.tracker` (kind launchpad), sending with `o`.
 result<std::unique_ptr<tracker>> open_launchpad(const config::config& cfg, http::options o);
 
-// The tag that finds the bug of a case again ("vmt-case-vmt-2026-001"): Launchpad tags are
-// lower-case letters, digits, '+', '-', '.'.
-std::string case_tag(const std::string& case_id);
 
 }  // namespace vmt::tracker

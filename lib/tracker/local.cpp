@@ -178,6 +178,16 @@ class local_tracker final : public tracker {
     return q.run();
   }
 
+  status link_case(const std::string& id, const std::string& case_id) override {
+    VMT_TRY(n, existing(id));
+    VMT_TRY(q, db_->prepare("UPDATE bugs SET case_ref = ?2 WHERE id = ?1 AND (case_ref IS NULL OR case_ref = ?2)"));
+    q.bind(1, n).bind(2, case_id);
+    VMT_TRY_STATUS(q.run());
+    if (db_->changes() == 0)
+      return make_error(failure::data, "tracker: bug " + id, "already belongs to another case");
+    return ok_v;
+  }
+
   status link_cve(const std::string& id, const std::string& cve) override {
     VMT_TRY(n, existing(id));
     VMT_TRY(q, db_->prepare("INSERT INTO cves(bug, cve) VALUES(?1,?2) ON CONFLICT DO NOTHING"));

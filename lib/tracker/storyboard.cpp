@@ -8,7 +8,6 @@
 #include <regex>
 
 #include "core/fs.h"
-#include "tracker/launchpad.h"  // case_tag
 
 namespace vmt::tracker {
 

@@ -1,6 +1,8 @@
 // tracker.cpp: choose the backend the configuration names (see tracker.h).
 #include "tracker/tracker.h"
 
+#include <algorithm>
+
 #include "tracker/http.h"
 #include "tracker/launchpad.h"
 #include "tracker/local.h"
@@ -16,6 +18,20 @@ http::options http_options(const config::config& cfg) {
   o.dry_run = cfg.tracker.dry_run;
   o.user_agent = "vmt/" VMT_VERSION;
   return o;
+}
+
+std::string case_tag(const std::string& case_id) {
+  std::string t = "vmt-case-";
+  for (unsigned char c : case_id) t += std::isalnum(c) ? static_cast<char>(std::tolower(c)) : '-';
+  return t;
+}
+
+status tracker::link_case(const std::string& id, const std::string& case_id) {
+  VMT_TRY(bug, get_bug(id));
+  auto tag = case_tag(case_id);
+  if (std::find(bug.tags.begin(), bug.tags.end(), tag) != bug.tags.end()) return ok_v;
+  bug.tags.push_back(tag);
+  return set_tags(id, bug.tags);
 }
 
 result<std::unique_ptr<tracker>> open(const config::config& cfg) {

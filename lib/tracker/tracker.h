@@ -74,12 +74,19 @@ class tracker {
                         bool is_patch, const std::string& comment) = 0;
   // Link a CVE; trackers that do not know it fall back to a comment naming it.
   virtual status link_cve(const std::string& id, const std::string& cve) = 0;
+  // Mark an existing bug as the one of `case_id`, so that find_bug_for_case() finds it (a report
+  // that arrived as a bug). The default adds the case tag.
+  virtual status link_case(const std::string& id, const std::string& case_id);
 
   // A value as this tracker can hold it, for comparisons (`vmt tracker sync`): StoryBoard has five
   // task statuses and a private flag, so several Launchpad values read back as one. field is
   // "status" or "information_type".
   virtual std::string canonical(const std::string& field, const std::string& value) const { return value; }
 };
+
+// The tag that finds the bug of a case again ("vmt-case-vmt-2026-001"): tracker tags are
+// lower-case words.
+std::string case_tag(const std::string& case_id);
 
 // The tracker the configuration names.
 result<std::unique_ptr<tracker>> open(const config::config& cfg);

@@ -305,6 +305,23 @@ void register_case_commands(CLI::App& app, context& ctx) {
   qr->add_option("ID", qr_id, "the id `vmt quarantine list` shows")->required();
   on_run(qr, [&ctx] { return cmd_quarantine_retry(ctx, qr_id); });
 
+  auto* adopt = app.add_subcommand("adopt", "file a case for a report that arrived as a tracker bug");
+  static std::string adopt_bug, adopt_project;
+  adopt->add_option("BUG", adopt_bug, "the bug (or story) number")->required();
+  adopt->add_option("--project", adopt_project, "the affected project (default: from the bug's tasks)");
+  adopt->add_flag("--json", ctx.json, "print JSON");
+  on_run(adopt, [&ctx]() -> status {
+    VMT_TRY(cfg, ctx.cfg());
+    VMT_TRY(st, ctx.db());
+    VMT_TRY(templates, ctx.templates());
+    auto rec = intake::make_reception(*cfg, *st, *templates);
+    rec.actor = ctx.who();
+    VMT_TRY(id, intake::adopt_bug(rec, adopt_bug, adopt_project));
+    if (ctx.json) print_json({{"id", id}, {"bug", adopt_bug}});
+    else std::printf("%s: bug %s adopted\n", id.c_str(), adopt_bug.c_str());
+    return ok_v;
+  });
+
   auto* spool = app.add_subcommand("spool", "the inbound spool");
   spool->require_subcommand(1);
   auto* resume = spool->add_subcommand("resume", "complete receptions interrupted by an outage");

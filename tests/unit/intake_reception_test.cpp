@@ -260,3 +260,36 @@ BOOST_AUTO_TEST_CASE(dedupe_key_ignores_trace_headers_only) {
   BOOST_TEST(intake::dedupe_key("From: a@b\nSubject: t\n\nbody\n") != intake::dedupe_key(m));
   BOOST_TEST(intake::dedupe_key("From: a@b\nSubject: s\n\nbody!\n") != intake::dedupe_key(m));
 }
+
+BOOST_FIXTURE_TEST_CASE(a_report_filed_as_a_bug_is_adopted, fixture) {
+  auto t = tracker::open_local(dir + "/tracker.db", 1000, "local:");
+  BOOST_REQUIRE(t);
+  tracker::new_bug b;
+  b.project = "nova";
+  b.title = "nova leaks tokens";
+  b.description = "SECRET-DETAIL as filed by the reporter";
+  auto ref = (*t)->create_bug(b);
+  BOOST_REQUIRE(ref);
+  auto id = intake::adopt_bug(*rec, ref->id, "");
+  BOOST_REQUIRE_MESSAGE(id, (id ? "" : id.err().message()));
+  auto c = st->find_case(*id).value().value();
+  BOOST_TEST(c.project == "nova");  // from the bug's task
+  BOOST_TEST(c.tracker_bug == ref->id);
+  BOOST_TEST(c.is_private);
+  auto after = bug(ref->id);
+  BOOST_TEST(after.description.rfind("This issue is being treated as a potential security risk", 0) == 0);
+  BOOST_TEST(after.description.find("SECRET-DETAIL as filed by the reporter") != std::string::npos);
+  BOOST_TEST(after.subscribers == std::vector<std::string>{"nova-coresec"});
+  BOOST_REQUIRE(after.tasks.size() == 2u);
+  BOOST_TEST(after.tasks[1].second == "Incomplete");
+  BOOST_TEST(after.comments.size() == 1u);
+  // Looked up by case afterwards, and adopting again is the same case and changes nothing.
+  BOOST_TEST((*t)->find_bug_for_case(*id, "nova").value()->id == ref->id);
+  BOOST_TEST(*intake::adopt_bug(*rec, ref->id, "") == *id);
+  BOOST_TEST(bug(ref->id).description == after.description);
+  BOOST_TEST(st->list_cases().value().size() == 1u);
+  // A bug that is not a security bug is refused.
+  b.information_type = "Public";
+  auto plain = (*t)->create_bug(b);
+  BOOST_TEST(!intake::adopt_bug(*rec, plain->id, ""));
+}
