@@ -30,6 +30,7 @@ projects:
 gnupg_home: gnupg
 spool: spool
 outbox: outbox
+advisories: advisories # advisory YAML files (vmt advisory new, publish, affects)
 templates: templates   # your own versions of files in {{TEMPLATES}} go here
 store: {path: vmt.db}
 tracker: {kind: local, local_path: tracker.db}
