@@ -96,6 +96,10 @@ void describe_signature(const analysis& a, std::string& out) {
 struct tracker_session {
   reception& r;
   std::unique_ptr<tracker::tracker> t;
+  // Store writes of a step that must happen exactly once (ledger lines): committed in the same
+  // transaction as the step's record, so that a crash between the tracker call and the record
+  // (the step is then redone) does not tell the ledger twice.
+  std::vector<std::function<status()>> once;
   result<tracker::tracker*> get() {
     if (!t) {
       auto o = r.open_tracker();
@@ -112,13 +116,19 @@ status step(reception& r, tracker_session& ts, const std::string& case_id, const
   VMT_TRY(done, r.st.tracker_op_done(case_id, op));
   if (done) return ok_v;
   VMT_TRY(t, ts.get());
+  ts.once.clear();
   auto res = body(*t);
   if (!res) {
     auto e = std::move(res).err();
     spdlog::warn("case {}: tracker step {} failed: {}", case_id, op, e.message());
     return e;
   }
-  VMT_TRY_STATUS(r.st.mark_tracker_op(case_id, op, "done", *res, now_iso()));
+  r.after_step("tracker-call:" + op);  // the tracker has it, the store does not know yet
+  VMT_TRY_STATUS(r.st.transaction([&]() -> status {
+    for (const auto& w : ts.once) VMT_TRY_STATUS(w());
+    return r.st.mark_tracker_op(case_id, op, "done", *res, now_iso());
+  }));
+  ts.once.clear();
   r.after_step("tracker:" + op);
   return ok_v;
 }
@@ -196,6 +206,11 @@ status queue_ack(reception& r, const store::case_record& c, const store::message
 // Tell the coordinators that a message was quarantined (no report text: reason, sender, size, hash).
 status queue_quarantine_notice(reception& r, const store::message_record& m, const std::string& reason) {
   if (r.cfg.team.notify.empty()) return ok_v;
+  const std::string mid = "quarantine." + m.dedupe_key.substr(0, 16) + "@" + team_domain(r.cfg);
+  VMT_TRY(q, r.st.raw().prepare("SELECT 1 FROM outbox WHERE message_id = ?1"));
+  q.bind(1, mid);
+  VMT_TRY(queued, q.step());
+  if (queued) return ok_v;
   static const std::pair<const char*, const char*> reasons[] = {
       {"no-key", "it is encrypted to a key the team's GnuPG home does not hold"},
       {"integrity", "its ciphertext has no or a failed integrity check"},
@@ -213,7 +228,7 @@ status queue_quarantine_notice(reception& r, const store::message_record& m, con
   d.set("MESSAGE", std::to_string(m.row));
   VMT_TRY(text, tmpl::render_mail(r.templates, "reception/quarantine-notice.tpl", d));
   outgoing_mail o;
-  o.message_id = "quarantine." + m.dedupe_key.substr(0, 16) + "@" + team_domain(r.cfg);
+  o.message_id = mid;
   o.from_name = "vmt-ingest";
   o.from_email = r.cfg.team.address;
   o.to_list = r.cfg.team.notify;
@@ -313,7 +328,7 @@ status complete_case_reception(reception& r, const std::string& case_id) {
   VMT_TRY(found, r.st.find_case(case_id));
   if (!found) return make_error(failure::data, case_id, "no such case");
   auto c = *found;
-  tracker_session ts{r, nullptr};
+  tracker_session ts{r, nullptr, {}};
   VMT_TRY(msgs, r.st.case_messages(case_id));
   if (msgs.empty()) return make_error(failure::software, case_id, "case has no message");
   const auto& first = msgs.front();
@@ -369,8 +384,8 @@ status complete_case_reception(reception& r, const std::string& case_id) {
     upd.updated_at = now_iso();
     VMT_TRY_STATUS(r.st.update_case(upd));
     c = upd;
-    VMT_TRY_STATUS(ledger(r, case_id, "tracker",
-                          "private security bug " + ref.id + " opened in the " + t.kind() + " tracker"));
+    ts.once.push_back([&r, case_id, summary = "private security bug " + ref.id + " opened in the " + t.kind() +
+                                                " tracker"] { return ledger(r, case_id, "tracker", summary); });
     return ref.id;
   }));
   VMT_TRY(refreshed, r.st.find_case(case_id));
@@ -384,7 +399,9 @@ status complete_case_reception(reception& r, const std::string& case_id) {
   // 2. The ossa task, Incomplete.
   VMT_TRY_STATUS(step(r, ts, case_id, "ossa-task", [&](tracker::tracker& t) -> result<std::string> {
     VMT_TRY_STATUS(t.ensure_task(bug, r.cfg.tracker.ossa_project, "Incomplete"));
-    VMT_TRY_STATUS(ledger(r, case_id, "status", r.cfg.tracker.ossa_project + " task added in state Incomplete"));
+    ts.once.push_back([&r, case_id] {
+      return ledger(r, case_id, "status", r.cfg.tracker.ossa_project + " task added in state Incomplete");
+    });
     return std::string("Incomplete");
   }));
 
@@ -393,11 +410,11 @@ status complete_case_reception(reception& r, const std::string& case_id) {
     VMT_TRY_STATUS(step(r, ts, case_id, "subscribe:" + project->security_team,
                         [&](tracker::tracker& t) -> result<std::string> {
                           VMT_TRY_STATUS(t.subscribe(bug, project->security_team));
-                          VMT_TRY_STATUS(r.st.grant_access(
-                              {case_id, project->security_team, "team", "", now_iso(), r.actor}));
-                          VMT_TRY_STATUS(ledger(r, case_id, "disclosed",
-                                                "core security review team subscribed to the private bug",
-                                                {project->security_team}));
+                          ts.once.push_back([&r, case_id, team = project->security_team]() -> status {
+                            VMT_TRY_STATUS(r.st.grant_access({case_id, team, "team", "", now_iso(), r.actor}));
+                            return ledger(r, case_id, "disclosed",
+                                          "core security review team subscribed to the private bug", {team});
+                          });
                           return project->security_team;
                         }));
   }
@@ -433,6 +450,12 @@ result<receipt> receive(reception& r, const spooled& msg) {
                                std::max(r.cfg.store.busy_timeout_ms, 1000)));
 
   VMT_TRY(existing, r.st.find_message_by_key(key));
+  if (existing && existing->state == "quarantined") {
+    // The previous delivery may have died between the quarantine and the coordinators' notice.
+    VMT_TRY(held, r.st.quarantined());
+    for (const auto& x : held)
+      if (x.message == existing->row) VMT_TRY_STATUS(queue_quarantine_notice(r, *existing, x.reason));
+  }
   if (existing && (existing->state == "done" || existing->state == "quarantined")) {
     out.what = outcome::duplicate;
     out.case_id = existing->case_id;
@@ -576,7 +599,7 @@ result<receipt> receive(reception& r, const spooled& msg) {
     // senders (stakeholders asking for access) stay on the case for a coordinator to decide.
     VMT_TRY(c, r.st.find_case(m.case_id));
     if (c && !m.from_addr.empty() && lower(m.from_addr) == lower(c->reporter_email) && !m.body.empty()) {
-      tracker_session ts{r, nullptr};
+      tracker_session ts{r, nullptr, {}};
       const std::string bug = c->tracker_bug;
       VMT_TRY_STATUS(step(r, ts, m.case_id, "comment:msg:" + key.substr(0, 16),
                           [&](tracker::tracker& t) -> result<std::string> {
