@@ -11,6 +11,7 @@
 #include "core/hash.h"
 #include "crypto/compose.h"
 #include "crypto/keys.h"
+#include "message/codec.h"
 #include "transport/outbox.h"
 
 namespace vmt::intake {
@@ -74,6 +75,14 @@ result<std::string> follow_up_case(reception& r, const analysis& a) {
   return std::string();
 }
 
+// The first `n` bytes of `s`, cut back to a UTF-8 character boundary (trackers' JSON APIs refuse
+// a string ending in half a character).
+std::string utf8_prefix(const std::string& s, std::size_t n) {
+  if (n >= s.size()) return s;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return s.substr(0, n);
+}
+
 std::string case_title(const analysis& a, const std::string& received) {
   std::string s = a.subject;
   s.erase(std::remove_if(s.begin(), s.end(), [](char c) { return c == '\r' || c == '\n'; }), s.end());
@@ -82,7 +91,7 @@ std::string case_title(const analysis& a, const std::string& received) {
   // "..." is what protected-header clients put outside; "Encrypted Message" is Enigmail's.
   if (s.empty() || s == "..." || s == "Encrypted Message" || s == "Encrypted message")
     s = "Report received " + received.substr(0, 10);
-  if (s.size() > 200) s = s.substr(0, 197) + "...";
+  if (s.size() > 200) s = utf8_prefix(s, 197) + "...";
   return s;
 }
 
@@ -150,14 +159,23 @@ status ledger(reception& r, const std::string& case_id, const std::string& kind,
 
 // Queue the acknowledgement of a new case to the reporter (never quoting report text).
 status queue_ack(reception& r, const store::case_record& c, const store::message_record& first) {
-  if (c.reporter_email.empty()) {
-    return ledger(r, c.id, "ack-skipped", "no acknowledgement: the report has no usable From address");
-  }
   std::string mid = c.id + ".ack." + first.dedupe_key.substr(0, 12) + "@" + team_domain(r.cfg);
   VMT_TRY(q, r.st.raw().prepare("SELECT 1 FROM outbox WHERE message_id = ?1"));
   q.bind(1, mid);
   VMT_TRY(queued, q.step());
   if (queued) return ok_v;
+  // A From that is a valid addr-spec may still be no envelope address ("a b"@x, a@[10.0.0.1],
+  // UTF-8): the case is filed and a coordinator answers by hand; refusing would defer it forever.
+  if (c.reporter_email.empty() || !transport::usable_envelope_address(c.reporter_email)) {
+    VMT_TRY(events, r.st.case_events(c.id));
+    for (const auto& e : events)
+      if (e.kind == "ack-skipped") return ok_v;
+    VMT_TRY_STATUS(ledger(r, c.id, "ack-skipped",
+                          c.reporter_email.empty() ? "no acknowledgement: the report has no usable From address"
+                                                   : "no acknowledgement: the From address cannot be used to send mail"));
+    r.after_step("ack");
+    return ok_v;
+  }
 
   std::vector<std::string> encrypt_to;
   if (!c.reporter_fingerprint.empty()) {
@@ -365,12 +383,13 @@ status complete_case_reception(reception& r, const std::string& case_id) {
         d.add("ATTACHMENTS").set("NAMES", names);
       }
       VMT_TRY(desc, r.templates.render("reception/bug-description.tpl", d));
-      if (desc.size() > 50000) desc = desc.substr(0, 49000) + "\n[... truncated; the full report is in case " + case_id + "]\n";
+      if (desc.size() > 50000) desc = utf8_prefix(desc, 49000) + "\n[... truncated; the full report is in case " + case_id + "]\n";
       tracker::new_bug b;
       b.case_id = case_id;
       b.project = tracker_project;
-      b.title = c.title;
-      b.description = desc;
+      // Remote trackers take JSON, which must be UTF-8; a hostile From or file name may not be.
+      b.title = message::repair_utf8(c.title);
+      b.description = message::repair_utf8(desc);
       b.information_type = c.is_private ? "Private Security" : "Public Security";
       VMT_TRY(created, t.create_bug(b));
       ref = created;
@@ -432,7 +451,8 @@ status complete_case_reception(reception& r, const std::string& case_id) {
   for (const auto& a : atts) {
     VMT_TRY_STATUS(step(r, ts, case_id, "attach:" + hash::sha256_hex(a.data).substr(0, 16),
                         [&](tracker::tracker& t) -> result<std::string> {
-                          auto name = a.filename.empty() ? "attachment-" + std::to_string(a.id) : a.filename;
+                          auto name = a.filename.empty() ? "attachment-" + std::to_string(a.id)
+                                                         : message::repair_utf8(a.filename);
                           std::replace(name.begin(), name.end(), '/', '_');
                           VMT_TRY_STATUS(t.attach(bug, name, a.data, false, "Attachment of the original report."));
                           return name;
@@ -604,7 +624,8 @@ result<receipt> receive(reception& r, const spooled& msg) {
       VMT_TRY_STATUS(step(r, ts, m.case_id, "comment:msg:" + key.substr(0, 16),
                           [&](tracker::tracker& t) -> result<std::string> {
                             VMT_TRY_STATUS(t.comment(bug, "msg:" + key.substr(0, 16),
-                                                     "Follow-up from the reporter (" + m.received_at + "):\n\n" + m.body));
+                                                     message::repair_utf8("Follow-up from the reporter (" +
+                                                                          m.received_at + "):\n\n" + m.body)));
                             return std::string("posted");
                           }));
     }

@@ -78,3 +78,22 @@ pristine_copy() {
   cp -a "$1" "$2"
   find "$2" -name 'S.*' -type s -delete
 }
+
+# make_report TEAM TAG [BODY_FILE] > mail: a PGP/MIME report from the demo reporter, signed by her
+# key and encrypted to the team key with her own gpg (as her mail client would), distinct per TAG.
+make_report() {
+  local team=$1 tag=$2 body=${3:-} home=$1/demo/reporter/gnupg b
+  b="=_r_${tag}_$$"
+  local inner
+  inner=$(printf 'Content-Type: text/plain; charset=utf-8\n\n'
+          if [ -n "$body" ]; then cat "$body"; else
+            printf 'Report %s: nova-api logs the token of the requesting user.\n' "$tag"; fi)
+  printf 'Date: %s\nFrom: "Jane Reporter" <jane@reporter.example>\nTo: security@example.org\n' "$(date -R)"
+  printf 'Subject: [nova] report %s\nMessage-ID: <report-%s@reporter.example>\nMIME-Version: 1.0\n' "$tag" "$tag"
+  printf 'Content-Type: multipart/encrypted; protocol="application/pgp-encrypted"; boundary="%s"\n\n' "$b"
+  printf -- '--%s\nContent-Type: application/pgp-encrypted\n\nVersion: 1\n\n--%s\n' "$b" "$b"
+  printf 'Content-Type: application/octet-stream; name=encrypted.asc\n\n'
+  printf '%s\n' "$inner" | gpg --homedir "$home" --batch --trust-model always --armor --sign --encrypt \
+    -u jane@reporter.example -r security@example.org 2>/dev/null || return 1
+  printf '\n--%s--\n' "$b"
+}
