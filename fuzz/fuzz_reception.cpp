@@ -31,7 +31,9 @@
 #include "config/config.h"
 #include "core/fs.h"
 #include "core/hash.h"
+#include "crypto/compose.h"
 #include "crypto/keys.h"
+#include "crypto/openpgp.h"
 #include "intake/reception.h"
 #include "intake/spool.h"
 #include "message/address.h"
@@ -209,6 +211,8 @@ result<std::pair<std::string, std::string>> checking_compose(const intake::outgo
   VMT_TRY(from, message::format_mailbox(m.from_name, m.from_email));
   if (!m.to_email.empty()) VMT_TRY_STATUS(message::format_mailbox(m.to_name, m.to_email));
   for (const auto& t : m.to_list) VMT_TRY_STATUS(message::format_mailbox("", t));
+  if (!m.in_reply_to.empty() && !crypto::valid_message_id(m.in_reply_to))
+    return make_error(failure::data, "in_reply_to", "not a valid message id");
   auto subject = message::encode_unstructured("Subject", m.subject);
   sent.push_back(m);
   std::string bytes = "From: " + from + "\r\n" + subject + "\r\nMessage-ID: <" + m.message_id + ">\r\n\r\n" + m.body;
@@ -219,6 +223,12 @@ result<std::pair<std::string, std::string>> checking_compose(const intake::outgo
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   setup();
+  // At the end of a run: stop the gpg-agent of the home and remove the scratch folder.
+  std::atexit([] {
+    crypto::stop_agent(w->cfg.gnupg_home);
+    std::error_code ec;
+    std::filesystem::remove_all(w->dir, ec);
+  });
   return 0;
 }
 

@@ -199,7 +199,8 @@ status queue_ack(reception& r, const store::case_record& c, const store::message
   m.to_email = c.reporter_email;
   m.subject = text.subject;
   m.body = text.body;
-  m.in_reply_to = first.message_id;
+  // The report's Message-ID is the sender's: one that no reply may carry is left out, not fatal.
+  if (crypto::valid_message_id(first.message_id)) m.in_reply_to = first.message_id;
   m.sign_with = r.cfg.team.key;
   m.encrypt_to = encrypt_to;
   VMT_TRY(bytes, r.compose(m));

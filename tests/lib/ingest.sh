@@ -81,6 +81,7 @@ pristine_copy() {
 
 # make_report TEAM TAG [BODY_FILE] > mail: a PGP/MIME report from the demo reporter, signed by her
 # key and encrypted to the team key with her own gpg (as her mail client would), distinct per TAG.
+# REPORT_FROM overrides the From header (the signature then still names jane@reporter.example).
 make_report() {
   local team=$1 tag=$2 body=${3:-} home=$1/demo/reporter/gnupg b
   b="=_r_${tag}_$$"
@@ -88,7 +89,7 @@ make_report() {
   inner=$(printf 'Content-Type: text/plain; charset=utf-8\n\n'
           if [ -n "$body" ]; then cat "$body"; else
             printf 'Report %s: nova-api logs the token of the requesting user.\n' "$tag"; fi)
-  printf 'Date: %s\nFrom: "Jane Reporter" <jane@reporter.example>\nTo: security@example.org\n' "$(date -R)"
+  printf 'Date: %s\nFrom: %s\nTo: security@example.org\n' "$(date -R)" "${REPORT_FROM:-\"Jane Reporter\" <jane@reporter.example>}"
   printf 'Subject: [nova] report %s\nMessage-ID: <report-%s@reporter.example>\nMIME-Version: 1.0\n' "$tag" "$tag"
   printf 'Content-Type: multipart/encrypted; protocol="application/pgp-encrypted"; boundary="%s"\n\n' "$b"
   printf -- '--%s\nContent-Type: application/pgp-encrypted\n\nVersion: 1\n\n--%s\n' "$b" "$b"
