@@ -29,8 +29,10 @@ void check(bool ok, const char* what) {
 void walk(const message::document& d, const message::entity& e, const message::limits& lim, int& seen) {
   ++seen;
   if (!(e.begin <= e.body_begin && e.body_begin <= e.end && e.end <= d.source.size()))
-    std::fprintf(stderr, "entity [%zu, %zu, %zu) of %zu bytes\n", e.begin, e.body_begin, e.end, d.source.size());
-  check(e.begin <= e.body_begin && e.body_begin <= e.end && e.end <= d.source.size(), "entity ranges ordered and inside");
+    std::fprintf(stderr, "entity [%zu, %zu, %zu) of %zu bytes\n", e.begin, e.body_begin, e.end,
+                 d.source.size());
+  check(e.begin <= e.body_begin && e.body_begin <= e.end && e.end <= d.source.size(),
+        "entity ranges ordered and inside");
   check(e.depth <= lim.max_depth + 1, "depth limit");
   auto raw = message::raw_bytes(d, e);
   check(raw.size() == e.end - e.begin, "raw_bytes is the range");
@@ -40,7 +42,8 @@ void walk(const message::document& d, const message::entity& e, const message::l
     if (e.type.type == "text") {
       bool broken = false;
       auto blocks = intake::detail::find_armor(text, broken);
-      for (const auto& b : blocks) check(b.begin < b.end && b.end <= text.size(), "armor block inside the text");
+      for (const auto& b : blocks)
+        check(b.begin < b.end && b.end <= text.size(), "armor block inside the text");
     }
   }
   for (const char* h : {"from", "to", "cc", "reply-to", "sender"})

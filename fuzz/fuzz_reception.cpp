@@ -16,7 +16,6 @@
 //
 // Environment: VMT_FUZZ_GNUPG_HOME (default: a home made in $TMPDIR on first run, key generated).
 #include <spdlog/spdlog.h>
-#include <nlohmann/json.hpp>
 #include <unistd.h>
 
 #include <cstddef>
@@ -24,6 +23,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -65,7 +65,8 @@ class fake_tracker : public vmt::tracker::tracker {
  public:
   explicit fake_tracker(fake_state& s) : s_(s) {}
   std::string kind() const override { return "fake"; }
-  result<std::optional<vmt::tracker::bug_ref>> find_bug_for_case(const std::string& c, const std::string&) override {
+  result<std::optional<vmt::tracker::bug_ref>> find_bug_for_case(const std::string& c,
+                                                                 const std::string&) override {
     auto it = s_.by_case.find(c);
     if (it == s_.by_case.end()) return std::optional<vmt::tracker::bug_ref>();
     return std::optional<vmt::tracker::bug_ref>(s_.bugs[it->second].ref);
@@ -82,7 +83,9 @@ class fake_tracker : public vmt::tracker::tracker {
     return bug.ref;
   }
   result<vmt::tracker::bug_state> get_bug(const std::string& id) override { return need(id); }
-  status set_title(const std::string& id, const std::string& v) override { return with(id, [&](auto& b) { b.title = v; }); }
+  status set_title(const std::string& id, const std::string& v) override {
+    return with(id, [&](auto& b) { b.title = v; });
+  }
   status set_description(const std::string& id, const std::string& v) override {
     return with(id, [&](auto& b) { b.description = v; });
   }
@@ -106,7 +109,8 @@ class fake_tracker : public vmt::tracker::tracker {
     if (!s_.comment_keys.insert(id + "/" + key).second) return ok_v;
     return with(id, [&](auto& b) { b.comments.push_back(text); });
   }
-  status attach(const std::string& id, const std::string& name, const std::string&, bool, const std::string& c) override {
+  status attach(const std::string& id, const std::string& name, const std::string&, bool,
+                const std::string& c) override {
     as_json({name, c});
     return with(id, [&](auto& b) { b.attachments.push_back(name); });
   }
@@ -194,7 +198,8 @@ void setup() {
   c.limits.max_message_bytes = 1 << 20;
   c.limits.max_mime_depth = 16;
   c.limits.max_mime_parts = 400;
-  w->templates = std::make_unique<tmpl::engine>(std::vector<std::string>{std::string(VMT_SOURCE_DIR) + "/templates"});
+  w->templates =
+      std::make_unique<tmpl::engine>(std::vector<std::string>{std::string(VMT_SOURCE_DIR) + "/templates"});
 }
 
 // Clear the per-message files (spool locks, outbox) that would pile up over a long run.
@@ -215,7 +220,8 @@ result<std::pair<std::string, std::string>> checking_compose(const intake::outgo
     return make_error(failure::data, "in_reply_to", "not a valid message id");
   auto subject = message::encode_unstructured("Subject", m.subject);
   sent.push_back(m);
-  std::string bytes = "From: " + from + "\r\n" + subject + "\r\nMessage-ID: <" + m.message_id + ">\r\n\r\n" + m.body;
+  std::string bytes =
+      "From: " + from + "\r\n" + subject + "\r\nMessage-ID: <" + m.message_id + ">\r\n\r\n" + m.body;
   return std::make_pair(bytes, m.message_id);
 }
 
@@ -257,8 +263,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   else
     msg.data = raw;
 
-  static const char* steps[] = {"", "store", "tracker:create", "tracker:reminder", "tracker:ossa-task",
-                                "tracker:subscribe:nova-coresec", "tracker:comment:reception", "ack"};
+  static const char* steps[] = {"",
+                                "store",
+                                "tracker:create",
+                                "tracker:reminder",
+                                "tracker:ossa-task",
+                                "tracker:subscribe:nova-coresec",
+                                "tracker:comment:reception",
+                                "ack"};
   const std::string crash_at = steps[msg.sha256[0] % (sizeof steps / sizeof *steps)];
   rec.after_step = [&crash_at](const std::string& step) {
     if (!crash_at.empty() && step == crash_at) throw simulated_crash();
@@ -297,8 +309,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check(count("SELECT COUNT(*) FROM messages") == 1, "one message row");
   check(count("SELECT COUNT(*) FROM cases") <= 1, "at most one case");
   auto done = count("SELECT COUNT(*) FROM messages WHERE state = 'done' AND case_id IS NOT NULL");
-  auto quarantined = count("SELECT COUNT(*) FROM messages m JOIN quarantine q ON q.message = m.id "
-                           "WHERE m.state = 'quarantined'");
+  auto quarantined = count(
+      "SELECT COUNT(*) FROM messages m JOIN quarantine q ON q.message = m.id "
+      "WHERE m.state = 'quarantined'");
   check(done + quarantined == 1, "filed on a case or quarantined");
   check(ts.bugs.size() <= 1, "at most one bug");
   check(count("SELECT COUNT(*) FROM outbox WHERE kind = 'ack'") <= 1, "at most one acknowledgement");

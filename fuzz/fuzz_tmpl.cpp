@@ -28,12 +28,14 @@ void check(bool ok) {
 tmpl::engine* shipped = nullptr;
 std::string scratch;
 
-const char* names[] = {"CASE_ID", "VENDOR", "TEAM_NAME", "TEAM_ADDRESS", "RECEIVED", "EMBARGO_END", "REPORTER_NAME",
-                       "REPORTER_KEY", "REASON", "REASON_TEXT", "FROM", "SIZE", "SHA256", "SPOOL", "MESSAGE",
-                       "REMINDER", "REPORT", "REPORTER", "ENCRYPTION", "SIGNATURE", "NINETY_DAYS", "TAG", "PROJECT",
-                       "CVE", "STATUS", "DAYS", "TITLE", "DESCRIPTION"};
-const char* templates[] = {"reception/ack.tpl", "reception/quarantine-notice.tpl", "reception/bug-description.tpl",
-                           "reception/embargo-reminder.tpl", "workflow/reminder-stuck.tpl"};
+const char* names[] = {
+    "CASE_ID",      "VENDOR",   "TEAM_NAME",   "TEAM_ADDRESS", "RECEIVED",   "EMBARGO_END", "REPORTER_NAME",
+    "REPORTER_KEY", "REASON",   "REASON_TEXT", "FROM",         "SIZE",       "SHA256",      "SPOOL",
+    "MESSAGE",      "REMINDER", "REPORT",      "REPORTER",     "ENCRYPTION", "SIGNATURE",   "NINETY_DAYS",
+    "TAG",          "PROJECT",  "CVE",         "STATUS",       "DAYS",       "TITLE",       "DESCRIPTION"};
+const char* templates[] = {"reception/ack.tpl", "reception/quarantine-notice.tpl",
+                           "reception/bug-description.tpl", "reception/embargo-reminder.tpl",
+                           "workflow/reminder-stuck.tpl"};
 
 }  // namespace
 

@@ -16,8 +16,8 @@
 //       over the network; configuration mistakes are logged and deferred until someone fixes them.
 //
 // SECURITY
-//   Refuses to run as root. Disables core dumps and ptrace (lib/core/harden.h). Needs read access to the config and GnuPG home, write access to the
-//   store, spool and outbox. Never logs report text.
+//   Refuses to run as root. Disables core dumps and ptrace (lib/core/harden.h). Needs read access to the
+//   config and GnuPG home, write access to the store, spool and outbox. Never logs report text.
 #include <spdlog/spdlog.h>
 #include <sysexits.h>
 #include <unistd.h>

@@ -8,11 +8,15 @@
 namespace vmt::harden {
 
 void no_core_dumps() {
-  struct rlimit none {0, 0};
+  struct rlimit none {
+    0, 0
+  };
   ::setrlimit(RLIMIT_CORE, &none);
   ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
 
-void private_files() { ::umask(077); }
+void private_files() {
+  ::umask(077);
+}
 
 }  // namespace vmt::harden

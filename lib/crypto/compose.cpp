@@ -57,7 +57,9 @@ bool valid_msg_id(const std::string& id) {
 
 }  // namespace
 
-bool valid_message_id(const std::string& id) { return valid_msg_id(id); }
+bool valid_message_id(const std::string& id) {
+  return valid_msg_id(id);
+}
 
 namespace {
 

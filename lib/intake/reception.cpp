@@ -171,8 +171,9 @@ status queue_ack(reception& r, const store::case_record& c, const store::message
     for (const auto& e : events)
       if (e.kind == "ack-skipped") return ok_v;
     VMT_TRY_STATUS(ledger(r, c.id, "ack-skipped",
-                          c.reporter_email.empty() ? "no acknowledgement: the report has no usable From address"
-                                                   : "no acknowledgement: the From address cannot be used to send mail"));
+                          c.reporter_email.empty()
+                              ? "no acknowledgement: the report has no usable From address"
+                              : "no acknowledgement: the From address cannot be used to send mail"));
     r.after_step("ack");
     return ok_v;
   }
@@ -384,7 +385,8 @@ status complete_case_reception(reception& r, const std::string& case_id) {
         d.add("ATTACHMENTS").set("NAMES", names);
       }
       VMT_TRY(desc, r.templates.render("reception/bug-description.tpl", d));
-      if (desc.size() > 50000) desc = utf8_prefix(desc, 49000) + "\n[... truncated; the full report is in case " + case_id + "]\n";
+      if (desc.size() > 50000)
+        desc = utf8_prefix(desc, 49000) + "\n[... truncated; the full report is in case " + case_id + "]\n";
       tracker::new_bug b;
       b.case_id = case_id;
       b.project = tracker_project;
@@ -404,8 +406,9 @@ status complete_case_reception(reception& r, const std::string& case_id) {
     upd.updated_at = now_iso();
     VMT_TRY_STATUS(r.st.update_case(upd));
     c = upd;
-    ts.once.push_back([&r, case_id, summary = "private security bug " + ref.id + " opened in the " + t.kind() +
-                                                " tracker"] { return ledger(r, case_id, "tracker", summary); });
+    ts.once.push_back([&r, case_id,
+                       summary = "private security bug " + ref.id + " opened in the " + t.kind() +
+                                 " tracker"] { return ledger(r, case_id, "tracker", summary); });
     return ref.id;
   }));
   VMT_TRY(refreshed, r.st.find_case(case_id));
@@ -431,7 +434,8 @@ status complete_case_reception(reception& r, const std::string& case_id) {
                         [&](tracker::tracker& t) -> result<std::string> {
                           VMT_TRY_STATUS(t.subscribe(bug, project->security_team));
                           ts.once.push_back([&r, case_id, team = project->security_team]() -> status {
-                            VMT_TRY_STATUS(r.st.grant_access({case_id, team, "team", "", now_iso(), r.actor}));
+                            VMT_TRY_STATUS(
+                                r.st.grant_access({case_id, team, "team", "", now_iso(), r.actor}));
                             return ledger(r, case_id, "disclosed",
                                           "core security review team subscribed to the private bug", {team});
                           });
@@ -622,13 +626,14 @@ result<receipt> receive(reception& r, const spooled& msg) {
     if (c && !m.from_addr.empty() && lower(m.from_addr) == lower(c->reporter_email) && !m.body.empty()) {
       tracker_session ts{r, nullptr, {}};
       const std::string bug = c->tracker_bug;
-      VMT_TRY_STATUS(step(r, ts, m.case_id, "comment:msg:" + key.substr(0, 16),
-                          [&](tracker::tracker& t) -> result<std::string> {
-                            VMT_TRY_STATUS(t.comment(bug, "msg:" + key.substr(0, 16),
-                                                     message::repair_utf8("Follow-up from the reporter (" +
-                                                                          m.received_at + "):\n\n" + m.body)));
-                            return std::string("posted");
-                          }));
+      VMT_TRY_STATUS(step(
+          r, ts, m.case_id, "comment:msg:" + key.substr(0, 16),
+          [&](tracker::tracker& t) -> result<std::string> {
+            VMT_TRY_STATUS(t.comment(
+                bug, "msg:" + key.substr(0, 16),
+                message::repair_utf8("Follow-up from the reporter (" + m.received_at + "):\n\n" + m.body)));
+            return std::string("posted");
+          }));
     }
   }
   VMT_TRY_STATUS(r.st.transaction([&]() -> status {

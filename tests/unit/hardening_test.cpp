@@ -5,10 +5,8 @@
 // store is in memory, the tracker the real local one, the composer checks what compose() checks.
 #define BOOST_TEST_MODULE hardening
 #include <boost/test/unit_test.hpp>
-
-#include <nlohmann/json.hpp>
-
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 
 #include "crypto/compose.h"
@@ -47,7 +45,8 @@ struct fixture {
     cfg.team.notify = {"coord@example.org"};
     BOOST_REQUIRE(crypto::prepare_home(dir + "/gnupg"));
     st = std::move(store::store::open_memory().value());
-    templates = std::make_unique<tmpl::engine>(std::vector<std::string>{std::string(VMT_SOURCE_DIR) + "/templates"});
+    templates =
+        std::make_unique<tmpl::engine>(std::vector<std::string>{std::string(VMT_SOURCE_DIR) + "/templates"});
     rec = std::make_unique<intake::reception>(intake::make_reception(cfg, *st, *templates));
     rec->compose = [this](const intake::outgoing_mail& m) -> result<std::pair<std::string, std::string>> {
       // What crypto::compose refuses, refused alike (without signing).
@@ -75,7 +74,9 @@ struct fixture {
     BOOST_REQUIRE(q.step().value());
     return q.integer(0);
   }
-  bool has_event(const std::string& kind) { return count("SELECT COUNT(*) FROM events WHERE kind = '" + kind + "'") > 0; }
+  bool has_event(const std::string& kind) {
+    return count("SELECT COUNT(*) FROM events WHERE kind = '" + kind + "'") > 0;
+  }
 };
 
 }  // namespace
@@ -109,7 +110,7 @@ BOOST_FIXTURE_TEST_CASE(from_that_is_not_utf8_is_filed, fixture) {
   auto t = tracker::open_local(dir + "/tracker.db", 1000, "local:").value();
   auto bug = t->get_bug(st->find_case(r->case_id).value()->tracker_bug).value();
   BOOST_CHECK_NO_THROW((void)nlohmann::json(bug.description).dump());  // what Launchpad would be sent
-  BOOST_TEST(has_event("ack-skipped"));  // not an address a transport can carry
+  BOOST_TEST(has_event("ack-skipped"));                                // not an address a transport can carry
 }
 
 // A valid addr-spec that is no envelope address used to make the ack enqueue fail: deferred forever.
@@ -127,8 +128,8 @@ BOOST_FIXTURE_TEST_CASE(from_that_is_no_envelope_address_is_filed_without_ack, f
 // reader drops white space inside a msg-id, so the first one becomes valid; the others are left out.)
 BOOST_FIXTURE_TEST_CASE(invalid_message_id_is_left_out_of_the_reply, fixture) {
   for (const char* id : {"<two words@example.org>", "<a@b@example.org>", "<\"q\"@example.org>"}) {
-    auto r = deliver(std::string("From: Jane <jane@example.org>\nMessage-ID: ") + id + "\nSubject: [nova] " + id +
-                     "\n\nreport\n");
+    auto r = deliver(std::string("From: Jane <jane@example.org>\nMessage-ID: ") + id + "\nSubject: [nova] " +
+                     id + "\n\nreport\n");
     BOOST_REQUIRE_MESSAGE(r, id << ": " << (r ? "" : r.err().message()));
     BOOST_REQUIRE(!sent.empty());
     const auto& irt = sent.back().in_reply_to;
@@ -149,7 +150,8 @@ BOOST_FIXTURE_TEST_CASE(long_title_is_cut_at_a_character_boundary, fixture) {
 
 // T640: a crash between a tracker call and its record used to write the ledger line twice.
 BOOST_FIXTURE_TEST_CASE(crash_between_tracker_call_and_record_tells_the_ledger_once, fixture) {
-  const std::string raw = "From: Jane <jane@example.org>\nSubject: [nova] x\nMessage-ID: <c1@example.org>\n\nreport\n";
+  const std::string raw =
+      "From: Jane <jane@example.org>\nSubject: [nova] x\nMessage-ID: <c1@example.org>\n\nreport\n";
   for (const char* step : {"tracker-call:create", "tracker-call:ossa-task"}) {
     rec->after_step = [step](const std::string& s) {
       if (s == step) throw crash();
