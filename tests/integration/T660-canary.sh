@@ -4,7 +4,8 @@
 # ciphertext. It goes through the real vmt-ingest (new case, duplicate, a follow-up, a temporary
 # failure with the tracker locked, through the real procmail recipe too, a SIGSEGV after the store
 # commit) and the acknowledgement goes out through vmt-send. Then the canary must appear in no log
-# line (stderr and the log file sink), no error message, nothing procmail says, no file of the team
+# line (stderr, the log file sink, and the syslog sink when the host has no syslogd: a listener on
+# /dev/log stands in), no error message, nothing procmail says, no file of the team
 # folder other than the store (vmt.db*) and the private bug (tracker.db*), not in plaintext in the
 # spool, in no acknowledgement (decrypted with the team key), in no file the vmt user left in /tmp
 # or its TMPDIR, and in no core file (none may be written).
@@ -101,10 +102,35 @@ t_assert_eq "$(tail -1 "$T/codes")" 0 "the crashed report is completed on redeli
 t_as_vmt "$VMT_SEND" --config "$D/vmt.yaml" --once 2>> "$T/stderr.log" || t_fail "vmt-send"
 t_assert_eq "$(ls "$D/sent/new" | wc -l)" 2 "two acknowledgements sent (the report and the crashed one)"
 
+# The syslog sink: when the host has no /dev/log (containers), a listener stands in for syslogd
+# while one more report and its redelivery go through with log.sink syslog.
+syslog_checked=no
+if [ ! -e /dev/log ] && [ "$(id -u)" -eq 0 ]; then
+  python3 -c '
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind("/dev/log"); os.chmod("/dev/log", 0o666)
+print("ready", flush=True)
+with open(sys.argv[1], "ab") as out:
+    while True:
+        out.write(s.recv(65536) + b"\n"); out.flush()' "$T/syslog.txt" > "$T/syslog.ready" &
+  syslogd=$!
+  t_on_exit "kill $syslogd 2>/dev/null; rm -f /dev/log"
+  for _ in $(seq 50); do grep -q ready "$T/syslog.ready" 2>/dev/null && break; sleep 0.1; done
+  team_set "$D" log.sink syslog
+  sed "s/canary-1@/canary-4@/" "$T/report.eml" > "$T/fourth.eml"
+  run_ingest < "$T/fourth.eml"
+  run_ingest < "$T/fourth.eml"
+  team_set "$D" log.sink file
+  kill "$syslogd" 2>/dev/null; rm -f /dev/log
+  grep -q "vmt-ingest" "$T/syslog.txt" || t_fail "the syslog sink wrote nothing (the test would prove nothing)"
+  syslog_checked=yes
+fi
+
 # --- where the canary must not be ----------------------------------------------------------------------
 leaks=""
 check_file() { grep -qaF "$canary" "$1" 2>/dev/null && leaks="$leaks $1"; true; }
-for f in "$T/stderr.log" "$D/vmt.log" "$T/procmail.out"; do [ -e "$f" ] && check_file "$f"; done
+for f in "$T/stderr.log" "$D/vmt.log" "$T/procmail.out" "$T/syslog.txt"; do [ -e "$f" ] && check_file "$f"; done
 [ -s "$D/vmt.log" ] || t_fail "the log file sink wrote nothing (the test would prove nothing)"
 # Every file of the team folder except the store and the tracker database.
 while IFS= read -r -d '' f; do check_file "$f"; done < <(find "$D" -type f ! -name 'vmt.db*' ! -name 'tracker.db*' -print0)
@@ -136,5 +162,5 @@ if [ "$(cat /proc/sys/kernel/core_pattern)" = core ]; then
 else
   t_log "core_pattern is '$(cat /proc/sys/kernel/core_pattern)': the core-file check relies on T662's /proc checks"
 fi
-t_log "exit codes: $(tr '\n' ' ' < "$T/codes")"
+t_log "exit codes: $(tr '\n' ' ' < "$T/codes"); syslog sink checked: $syslog_checked"
 t_log pass
