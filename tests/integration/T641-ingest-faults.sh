@@ -92,7 +92,7 @@ t_assert_eq "$(ingest_status "$D" < <(make_report "$D" warmup))" 0 "the tracker 
 rm -f "$D"/outbox/new/*; store_q "$D" "delete from outbox"  # forget the warm-up's acknowledgement
 hold_lock "$D/tracker.db" 8
 t_assert_eq "$(ingest_status "$D" < "$D/demo/report.eml")" 75 "tracker locked"
-log_has "deferred, will be retried: local tracker" "tracker locked"
+log_has "tracker.db: exec: database is locked" "tracker locked"
 t_assert_eq "$(store_q "$D" "select state from messages order by id desc limit 1")" filed "tracker locked: filed in the store"
 wait "$LOCK_PID"
 t_assert_eq "$(ingest_status "$D" < "$D/demo/report.eml")" 0 "tracker back: redelivery"
