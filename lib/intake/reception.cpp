@@ -542,6 +542,15 @@ result<receipt> receive(reception& r, const spooled& msg) {
     }
 
     VMT_TRY(followed, follow_up_case(r, a));
+    // The reporter's key: the one that signed, when it is theirs; else one the team holds for them.
+    // Looked up before the transaction below: gpg must not run while the store's write lock is held.
+    std::string reporter_key;
+    if (a.signature.status == sig_status::valid && a.signature.matches_from) {
+      reporter_key = a.signature.fingerprint;
+    } else if (const auto* from = a.from.single(); from && followed.empty()) {
+      auto keys = crypto::keys_for_email(r.cfg.path(r.cfg.gnupg_home), from->addr);
+      if (keys && !keys->empty() && keys->front().usable_for_encryption()) reporter_key = keys->front().fingerprint;
+    }
     VMT_TRY_STATUS(r.st.transaction([&]() -> status {
       if (!followed.empty()) {
         m.case_id = followed;
@@ -565,14 +574,7 @@ result<receipt> receive(reception& r, const spooled& msg) {
           c.reporter_name = from->name;
           c.reporter_email = from->addr;
         }
-        // The reporter's key: the one that signed, when it is theirs; else one the team holds for them.
-        if (a.signature.status == sig_status::valid && a.signature.matches_from) {
-          c.reporter_fingerprint = a.signature.fingerprint;
-        } else if (!c.reporter_email.empty()) {
-          auto keys = crypto::keys_for_email(r.cfg.path(r.cfg.gnupg_home), c.reporter_email);
-          if (keys && !keys->empty() && keys->front().usable_for_encryption())
-            c.reporter_fingerprint = keys->front().fingerprint;
-        }
+        c.reporter_fingerprint = reporter_key;
         c.created_at = c.updated_at = received;
         VMT_TRY_STATUS(r.st.insert_case(c, year, seq));
         // Who may learn of the report from the start (lesser disclosure): the reporter and the
