@@ -44,6 +44,10 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   std::string t = "/tmp/vmt-fuzz-tmpl.XXXXXX";
   if (!::mkdtemp(t.data())) std::abort();
   scratch = t;
+  std::atexit([] {
+    std::error_code ec;
+    std::filesystem::remove_all(scratch, ec);
+  });
   return 0;
 }
 

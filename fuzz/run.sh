@@ -143,10 +143,10 @@ for t in "${targets[@]}"; do
     "$bin" "${opts[@]}" "$work/$t/corpus" "$work/$t/seeds" > "$log" 2>&1
   rc=$?
   runs=$(awk '/stat::number_of_executed_units/ {print $2}' "$log")
-  cov=$(grep -Eo 'cov: [0-9]+' "$log" | tail -1)
+  cov=$(grep -aEo 'cov: [0-9]+' "$log" | tail -1)
   if [ $rc -ne 0 ]; then
     echo "fuzz/run.sh: $t: CRASH (exit $rc) after ${runs:-?} runs; input in $work/$t/artifacts/, log $log" >&2
-    grep -E '^(==[0-9]+==ERROR|SUMMARY|.*runtime error|fuzz_reception: invariant)' "$log" | head -5 >&2
+    grep -aE '^(==[0-9]+==ERROR|SUMMARY|.*runtime error|fuzz_reception: invariant)' "$log" | head -5 >&2
     status=1
   else
     echo "fuzz/run.sh: $t: ok, ${runs:-?} runs in ${seconds}s, ${cov:-cov: ?}, corpus $(ls "$work/$t/corpus" | wc -l)" >&2
