@@ -146,7 +146,7 @@ for t in "${targets[@]}"; do
   cov=$(grep -aEo 'cov: [0-9]+' "$log" | tail -1)
   if [ $rc -ne 0 ]; then
     echo "fuzz/run.sh: $t: CRASH (exit $rc) after ${runs:-?} runs; input in $work/$t/artifacts/, log $log" >&2
-    grep -aE '^(==[0-9]+==ERROR|SUMMARY|.*runtime error|invariant broken)' "$log" | head -5 >&2
+    grep -aE '^(==[0-9]+==ERROR|SUMMARY|.*runtime error|.*invariant broken)' "$log" | head -5 >&2
     status=1
   else
     echo "fuzz/run.sh: $t: ok, ${runs:-?} runs in ${seconds}s, ${cov:-cov: ?}, corpus $(ls "$work/$t/corpus" | wc -l)" >&2
