@@ -97,6 +97,18 @@ BOOST_AUTO_TEST_CASE(empty_part_has_an_empty_range) {
   BOOST_TEST(message::raw_bytes(d, d.root.children[0]).empty());
 }
 
+// fuzz_headers, tests/fuzz-regressions/fuzz_headers/quoted-local-part-crlf: a quoted local part
+// holding CRLF (folding, legal inside a quoted-string) or a NUL passed valid_addr_spec, so
+// format_mailbox() put a line break into an outbound header.
+BOOST_AUTO_TEST_CASE(addr_spec_with_control_characters_is_refused) {
+  for (std::string a : {std::string("\"a\r\n b\"@example.org"), std::string("\"a\r\nBcc: x\"@example.org"),
+                        std::string("\"a\0b\"@example.org", 17), std::string("\"a\tb\"@example.org")}) {
+    BOOST_TEST(!message::valid_addr_spec(a));
+    BOOST_TEST(!message::format_mailbox("Jane", a));
+  }
+  BOOST_TEST(message::valid_addr_spec("\"a b\"@example.org"));  // a space stays legal
+}
+
 // fuzz_reception, tests/fuzz-regressions/fuzz_reception/from-not-utf8: a From addr-spec with bytes
 // that are not UTF-8 made verdict_json() throw (vmt-ingest deferred the message forever) and would
 // have reached a JSON tracker API in the bug description.
