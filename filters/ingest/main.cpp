@@ -16,8 +16,8 @@
 //       over the network; configuration mistakes are logged and deferred until someone fixes them.
 //
 // SECURITY
-//   Refuses to run as root. Needs read access to the config and GnuPG home, write access to the
-//   store, spool and outbox. Never logs report text.
+//   Refuses to run as root. Disables core dumps and ptrace (lib/core/harden.h). Needs read access to the
+//   config and GnuPG home, write access to the store, spool and outbox. Never logs report text.
 #include <spdlog/spdlog.h>
 #include <sysexits.h>
 #include <unistd.h>
@@ -28,6 +28,7 @@
 #include <exception>
 
 #include "config/config.h"
+#include "core/harden.h"
 #include "core/log.h"
 #include "intake/reception.h"
 #include "intake/spool.h"
@@ -44,12 +45,21 @@ int filter_exit(const vmt::error& e) {
   return EX_TEMPFAIL;
 }
 
-// Test hook: VMT_TEST_CRASH_AFTER=step makes the process die by SIGKILL right after that step,
-// as a power cut would. Only honoured when VMT_TEST_HOOKS=1 so that production cannot trip it.
+// Test hooks, honoured only when VMT_TEST_HOOKS=1 so that production cannot trip them:
+// VMT_TEST_CRASH_AFTER=step makes the process die right after that step, by SIGKILL as a power cut
+// would (or by VMT_TEST_CRASH_SIGNAL=SEGV|ABRT, to show that no core dump is written);
+// VMT_TEST_STOP_AFTER=step stops it (SIGSTOP) there, so that a test can look at /proc/PID.
 void crash_hook(const std::string& step) {
   static const char* enabled = std::getenv("VMT_TEST_HOOKS");
+  if (!enabled || std::string(enabled) != "1") return;
   static const char* when = std::getenv("VMT_TEST_CRASH_AFTER");
-  if (enabled && std::string(enabled) == "1" && when && step == when) std::raise(SIGKILL);
+  static const char* stop = std::getenv("VMT_TEST_STOP_AFTER");
+  static const char* sig = std::getenv("VMT_TEST_CRASH_SIGNAL");
+  if (stop && step == stop) std::raise(SIGSTOP);
+  if (when && step == when) {
+    std::string s = sig ? sig : "KILL";
+    std::raise(s == "SEGV" ? SIGSEGV : s == "ABRT" ? SIGABRT : SIGKILL);
+  }
 }
 
 int run(int argc, char** argv) {
@@ -97,6 +107,9 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Before anything is read: this process will hold decrypted report text.
+  vmt::harden::no_core_dumps();
+  vmt::harden::private_files();
   try {
     return run(argc, argv);
   } catch (const std::exception& e) {

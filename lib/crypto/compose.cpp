@@ -55,6 +55,14 @@ bool valid_msg_id(const std::string& id) {
   return at != std::string::npos && at > 0 && at + 1 < id.size() && id.find('@', at + 1) == std::string::npos;
 }
 
+}  // namespace
+
+bool valid_message_id(const std::string& id) {
+  return valid_msg_id(id);
+}
+
+namespace {
+
 result<std::string> msg_id(const std::string& raw, const char* field) {
   std::string id = strip_angles(raw);
   if (!valid_msg_id(id))

@@ -47,6 +47,11 @@ struct composed {
   std::string message_id;
 };
 
+// Is `id` (without angle brackets) a message id compose() accepts for Message-ID, In-Reply-To and
+// References? Printable ASCII without white space, brackets or quotes, one '@' inside. A Message-ID
+// read from an inbound mail is checked with this before it is put in a reply.
+bool valid_message_id(const std::string& id);
+
 // Build, sign (and encrypt) `mail`. failure::data for an invalid address, header name or
 // Message-ID; failure::config when the signing key is not in the home (or cannot sign);
 // failure::data when a recipient key is missing or unusable; failure::temporary when gpg fails.

@@ -11,6 +11,7 @@
 #include "core/hash.h"
 #include "crypto/compose.h"
 #include "crypto/keys.h"
+#include "message/codec.h"
 #include "transport/outbox.h"
 
 namespace vmt::intake {
@@ -74,6 +75,14 @@ result<std::string> follow_up_case(reception& r, const analysis& a) {
   return std::string();
 }
 
+// The first `n` bytes of `s`, cut back to a UTF-8 character boundary (trackers' JSON APIs refuse
+// a string ending in half a character).
+std::string utf8_prefix(const std::string& s, std::size_t n) {
+  if (n >= s.size()) return s;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return s.substr(0, n);
+}
+
 std::string case_title(const analysis& a, const std::string& received) {
   std::string s = a.subject;
   s.erase(std::remove_if(s.begin(), s.end(), [](char c) { return c == '\r' || c == '\n'; }), s.end());
@@ -82,7 +91,7 @@ std::string case_title(const analysis& a, const std::string& received) {
   // "..." is what protected-header clients put outside; "Encrypted Message" is Enigmail's.
   if (s.empty() || s == "..." || s == "Encrypted Message" || s == "Encrypted message")
     s = "Report received " + received.substr(0, 10);
-  if (s.size() > 200) s = s.substr(0, 197) + "...";
+  if (s.size() > 200) s = utf8_prefix(s, 197) + "...";
   return s;
 }
 
@@ -96,6 +105,10 @@ void describe_signature(const analysis& a, std::string& out) {
 struct tracker_session {
   reception& r;
   std::unique_ptr<tracker::tracker> t;
+  // Store writes of a step that must happen exactly once (ledger lines): committed in the same
+  // transaction as the step's record, so that a crash between the tracker call and the record
+  // (the step is then redone) does not tell the ledger twice.
+  std::vector<std::function<status()>> once;
   result<tracker::tracker*> get() {
     if (!t) {
       auto o = r.open_tracker();
@@ -112,13 +125,19 @@ status step(reception& r, tracker_session& ts, const std::string& case_id, const
   VMT_TRY(done, r.st.tracker_op_done(case_id, op));
   if (done) return ok_v;
   VMT_TRY(t, ts.get());
+  ts.once.clear();
   auto res = body(*t);
   if (!res) {
     auto e = std::move(res).err();
     spdlog::warn("case {}: tracker step {} failed: {}", case_id, op, e.message());
     return e;
   }
-  VMT_TRY_STATUS(r.st.mark_tracker_op(case_id, op, "done", *res, now_iso()));
+  r.after_step("tracker-call:" + op);  // the tracker has it, the store does not know yet
+  VMT_TRY_STATUS(r.st.transaction([&]() -> status {
+    for (const auto& w : ts.once) VMT_TRY_STATUS(w());
+    return r.st.mark_tracker_op(case_id, op, "done", *res, now_iso());
+  }));
+  ts.once.clear();
   r.after_step("tracker:" + op);
   return ok_v;
 }
@@ -140,14 +159,24 @@ status ledger(reception& r, const std::string& case_id, const std::string& kind,
 
 // Queue the acknowledgement of a new case to the reporter (never quoting report text).
 status queue_ack(reception& r, const store::case_record& c, const store::message_record& first) {
-  if (c.reporter_email.empty()) {
-    return ledger(r, c.id, "ack-skipped", "no acknowledgement: the report has no usable From address");
-  }
   std::string mid = c.id + ".ack." + first.dedupe_key.substr(0, 12) + "@" + team_domain(r.cfg);
   VMT_TRY(q, r.st.raw().prepare("SELECT 1 FROM outbox WHERE message_id = ?1"));
   q.bind(1, mid);
   VMT_TRY(queued, q.step());
   if (queued) return ok_v;
+  // A From that is a valid addr-spec may still be no envelope address ("a b"@x, a@[10.0.0.1],
+  // UTF-8): the case is filed and a coordinator answers by hand; refusing would defer it forever.
+  if (c.reporter_email.empty() || !transport::usable_envelope_address(c.reporter_email)) {
+    VMT_TRY(events, r.st.case_events(c.id));
+    for (const auto& e : events)
+      if (e.kind == "ack-skipped") return ok_v;
+    VMT_TRY_STATUS(ledger(r, c.id, "ack-skipped",
+                          c.reporter_email.empty()
+                              ? "no acknowledgement: the report has no usable From address"
+                              : "no acknowledgement: the From address cannot be used to send mail"));
+    r.after_step("ack");
+    return ok_v;
+  }
 
   std::vector<std::string> encrypt_to;
   if (!c.reporter_fingerprint.empty()) encrypt_to.push_back(c.reporter_fingerprint);
@@ -173,7 +202,8 @@ status queue_ack(reception& r, const store::case_record& c, const store::message
   m.to_email = c.reporter_email;
   m.subject = text.subject;
   m.body = text.body;
-  m.in_reply_to = first.message_id;
+  // The report's Message-ID is the sender's: one that no reply may carry is left out, not fatal.
+  if (crypto::valid_message_id(first.message_id)) m.in_reply_to = first.message_id;
   m.sign_with = r.cfg.team.key;
   m.encrypt_to = encrypt_to;
   auto composed = r.compose(m);
@@ -209,6 +239,11 @@ status queue_ack(reception& r, const store::case_record& c, const store::message
 // Tell the coordinators that a message was quarantined (no report text: reason, sender, size, hash).
 status queue_quarantine_notice(reception& r, const store::message_record& m, const std::string& reason) {
   if (r.cfg.team.notify.empty()) return ok_v;
+  const std::string mid = "quarantine." + m.dedupe_key.substr(0, 16) + "@" + team_domain(r.cfg);
+  VMT_TRY(q, r.st.raw().prepare("SELECT 1 FROM outbox WHERE message_id = ?1"));
+  q.bind(1, mid);
+  VMT_TRY(queued, q.step());
+  if (queued) return ok_v;
   static const std::pair<const char*, const char*> reasons[] = {
       {"no-key", "it is encrypted to a key the team's GnuPG home does not hold"},
       {"integrity", "its ciphertext has no or a failed integrity check"},
@@ -226,7 +261,7 @@ status queue_quarantine_notice(reception& r, const store::message_record& m, con
   d.set("MESSAGE", std::to_string(m.row));
   VMT_TRY(text, tmpl::render_mail(r.templates, "reception/quarantine-notice.tpl", d));
   outgoing_mail o;
-  o.message_id = "quarantine." + m.dedupe_key.substr(0, 16) + "@" + team_domain(r.cfg);
+  o.message_id = mid;
   o.from_name = "vmt-ingest";
   o.from_email = r.cfg.team.address;
   o.to_list = r.cfg.team.notify;
@@ -326,7 +361,7 @@ status complete_case_reception(reception& r, const std::string& case_id) {
   VMT_TRY(found, r.st.find_case(case_id));
   if (!found) return make_error(failure::data, case_id, "no such case");
   auto c = *found;
-  tracker_session ts{r, nullptr};
+  tracker_session ts{r, nullptr, {}};
   VMT_TRY(msgs, r.st.case_messages(case_id));
   // A case adopted from a bug has no message: its bug exists already (its "create" step is done).
   const store::message_record no_message;
@@ -364,12 +399,14 @@ status complete_case_reception(reception& r, const std::string& case_id) {
         d.add("ATTACHMENTS").set("NAMES", names);
       }
       VMT_TRY(desc, r.templates.render("reception/bug-description.tpl", d));
-      if (desc.size() > 50000) desc = desc.substr(0, 49000) + "\n[... truncated; the full report is in case " + case_id + "]\n";
+      if (desc.size() > 50000)
+        desc = utf8_prefix(desc, 49000) + "\n[... truncated; the full report is in case " + case_id + "]\n";
       tracker::new_bug b;
       b.case_id = case_id;
       b.project = tracker_project;
-      b.title = c.title;
-      b.description = desc;
+      // Remote trackers take JSON, which must be UTF-8; a hostile From or file name may not be.
+      b.title = message::repair_utf8(c.title);
+      b.description = message::repair_utf8(desc);
       b.information_type = c.is_private ? "Private Security" : "Public Security";
       VMT_TRY(created, t.create_bug(b));
       ref = created;
@@ -383,8 +420,9 @@ status complete_case_reception(reception& r, const std::string& case_id) {
     upd.updated_at = now_iso();
     VMT_TRY_STATUS(r.st.update_case(upd));
     c = upd;
-    VMT_TRY_STATUS(ledger(r, case_id, "tracker",
-                          "private security bug " + ref.id + " opened in the " + t.kind() + " tracker"));
+    ts.once.push_back([&r, case_id,
+                       summary = "private security bug " + ref.id + " opened in the " + t.kind() +
+                                 " tracker"] { return ledger(r, case_id, "tracker", summary); });
     return ref.id;
   }));
   VMT_TRY(refreshed, r.st.find_case(case_id));
@@ -398,7 +436,9 @@ status complete_case_reception(reception& r, const std::string& case_id) {
   // 2. The ossa task, Incomplete.
   VMT_TRY_STATUS(step(r, ts, case_id, "ossa-task", [&](tracker::tracker& t) -> result<std::string> {
     VMT_TRY_STATUS(t.ensure_task(bug, r.cfg.tracker.ossa_project, "Incomplete"));
-    VMT_TRY_STATUS(ledger(r, case_id, "status", r.cfg.tracker.ossa_project + " task added in state Incomplete"));
+    ts.once.push_back([&r, case_id] {
+      return ledger(r, case_id, "status", r.cfg.tracker.ossa_project + " task added in state Incomplete");
+    });
     return std::string("Incomplete");
   }));
 
@@ -407,11 +447,12 @@ status complete_case_reception(reception& r, const std::string& case_id) {
     VMT_TRY_STATUS(step(r, ts, case_id, "subscribe:" + project->security_team,
                         [&](tracker::tracker& t) -> result<std::string> {
                           VMT_TRY_STATUS(t.subscribe(bug, project->security_team));
-                          VMT_TRY_STATUS(r.st.grant_access(
-                              {case_id, project->security_team, "team", "", now_iso(), r.actor}));
-                          VMT_TRY_STATUS(ledger(r, case_id, "disclosed",
-                                                "core security review team subscribed to the private bug",
-                                                {project->security_team}));
+                          ts.once.push_back([&r, case_id, team = project->security_team]() -> status {
+                            VMT_TRY_STATUS(
+                                r.st.grant_access({case_id, team, "team", "", now_iso(), r.actor}));
+                            return ledger(r, case_id, "disclosed",
+                                          "core security review team subscribed to the private bug", {team});
+                          });
                           return project->security_team;
                         }));
   }
@@ -433,7 +474,8 @@ status complete_case_reception(reception& r, const std::string& case_id) {
   for (const auto& a : atts) {
     VMT_TRY_STATUS(step(r, ts, case_id, "attach:" + hash::sha256_hex(a.data).substr(0, 16),
                         [&](tracker::tracker& t) -> result<std::string> {
-                          auto name = a.filename.empty() ? "attachment-" + std::to_string(a.id) : a.filename;
+                          auto name = a.filename.empty() ? "attachment-" + std::to_string(a.id)
+                                                         : message::repair_utf8(a.filename);
                           std::replace(name.begin(), name.end(), '/', '_');
                           VMT_TRY_STATUS(t.attach(bug, name, a.data, false, "Attachment of the original report."));
                           return name;
@@ -519,6 +561,12 @@ result<receipt> receive(reception& r, const spooled& msg) {
                                std::max(r.cfg.store.busy_timeout_ms, 1000)));
 
   VMT_TRY(existing, r.st.find_message_by_key(key));
+  if (existing && existing->state == "quarantined") {
+    // The previous delivery may have died between the quarantine and the coordinators' notice.
+    VMT_TRY(held, r.st.quarantined());
+    for (const auto& x : held)
+      if (x.message == existing->row) VMT_TRY_STATUS(queue_quarantine_notice(r, *existing, x.reason));
+  }
   if (existing && (existing->state == "done" || existing->state == "quarantined")) {
     out.what = outcome::duplicate;
     out.case_id = existing->case_id;
@@ -581,6 +629,15 @@ result<receipt> receive(reception& r, const spooled& msg) {
     }
 
     VMT_TRY(followed, follow_up_case(r, a));
+    // The reporter's key: the one that signed, when it is theirs; else one the team holds for them.
+    // Looked up before the transaction below: gpg must not run while the store's write lock is held.
+    std::string reporter_key;
+    if (a.signature.status == sig_status::valid && a.signature.matches_from) {
+      reporter_key = a.signature.fingerprint;
+    } else if (const auto* from = a.from.single(); from && followed.empty()) {
+      auto keys = crypto::keys_for_email(r.cfg.path(r.cfg.gnupg_home), from->addr);
+      if (keys && !keys->empty() && keys->front().usable_for_encryption()) reporter_key = keys->front().fingerprint;
+    }
     VMT_TRY_STATUS(r.st.transaction([&]() -> status {
       if (!followed.empty()) {
         m.case_id = followed;
@@ -604,14 +661,7 @@ result<receipt> receive(reception& r, const spooled& msg) {
           c.reporter_name = from->name;
           c.reporter_email = from->addr;
         }
-        // The reporter's key: the one that signed, when it is theirs; else one the team holds for them.
-        if (a.signature.status == sig_status::valid && a.signature.matches_from) {
-          c.reporter_fingerprint = a.signature.fingerprint;
-        } else if (!c.reporter_email.empty()) {
-          auto keys = crypto::keys_for_email(r.cfg.path(r.cfg.gnupg_home), c.reporter_email);
-          if (keys && !keys->empty() && keys->front().usable_for_encryption())
-            c.reporter_fingerprint = keys->front().fingerprint;
-        }
+        c.reporter_fingerprint = reporter_key;
         c.created_at = c.updated_at = received;
         VMT_TRY_STATUS(r.st.insert_case(c, year, seq));
         // Who may learn of the report from the start (lesser disclosure): the reporter and the
@@ -666,14 +716,16 @@ result<receipt> receive(reception& r, const spooled& msg) {
     // senders (stakeholders asking for access) stay on the case for a coordinator to decide.
     VMT_TRY(c, r.st.find_case(m.case_id));
     if (c && !m.from_addr.empty() && lower(m.from_addr) == lower(c->reporter_email) && !m.body.empty()) {
-      tracker_session ts{r, nullptr};
+      tracker_session ts{r, nullptr, {}};
       const std::string bug = c->tracker_bug;
-      VMT_TRY_STATUS(step(r, ts, m.case_id, "comment:msg:" + key.substr(0, 16),
-                          [&](tracker::tracker& t) -> result<std::string> {
-                            VMT_TRY_STATUS(t.comment(bug, "msg:" + key.substr(0, 16),
-                                                     "Follow-up from the reporter (" + m.received_at + "):\n\n" + m.body));
-                            return std::string("posted");
-                          }));
+      VMT_TRY_STATUS(step(
+          r, ts, m.case_id, "comment:msg:" + key.substr(0, 16),
+          [&](tracker::tracker& t) -> result<std::string> {
+            VMT_TRY_STATUS(t.comment(
+                bug, "msg:" + key.substr(0, 16),
+                message::repair_utf8("Follow-up from the reporter (" + m.received_at + "):\n\n" + m.body)));
+            return std::string("posted");
+          }));
     }
   }
   VMT_TRY_STATUS(r.st.transaction([&]() -> status {

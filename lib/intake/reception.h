@@ -54,8 +54,9 @@ struct reception {
   std::function<result<analysis>(std::string_view)> analyze;
   // Builds a signed (and maybe encrypted) mail; the default is crypto::compose with the team's home.
   std::function<result<std::pair<std::string, std::string>>(const outgoing_mail&)> compose;
-  // Called after each durable step ("store", "tracker:create", "ack", ...): a fault-injection
-  // point for the crash tests; does nothing in production.
+  // Called after each durable step ("store", "tracker:create", "ack", ...) and between a tracker
+  // call and its record ("tracker-call:create", ...): a fault-injection point for the crash tests;
+  // does nothing in production.
   std::function<void(const std::string& step)> after_step = [](const std::string&) {};
   // Who acts in the ledger.
   std::string actor = "vmt-ingest";

@@ -153,7 +153,9 @@ std::string verdict_json(const analysis& a) {
   j["body_bytes"] = a.body.size();
   j["plain_bytes"] = a.plain.size();
   j["flags"] = a.flags;
-  return j.dump();
+  // Addresses are kept as written, and a hostile From may hold bytes that are not UTF-8: replace
+  // them rather than throw (an exception here would defer the message forever).
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace vmt::intake

@@ -304,7 +304,12 @@ address_list parse_address_list(std::string_view value) {
 bool valid_addr_spec(std::string_view addr) {
   std::vector<token> t;
   std::vector<std::string> problems;
-  if (addr.empty() || addr.size() > 320 || !tokenize(addr, t, problems)) return false;
+  if (addr.empty() || addr.size() > 320) return false;
+  // A quoted local part may legally hold folding white space (CRLF SP) and obsolete control
+  // characters; none of them may reach an outbound header (fuzz_headers found CRLF passing through).
+  for (char c : addr)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) return false;
+  if (!tokenize(addr, t, problems)) return false;
   for (const auto& k : t)
     if (k.space_before) return false;  // no white space or comments inside
   std::string out;

@@ -210,11 +210,13 @@ struct parser {
       } else {
         continue;  // "--boundaryX": another (longer) boundary, not ours
       }
-      // The line break before the delimiter belongs to the delimiter (RFC 2046 5.1.1).
+      // The line break before the delimiter belongs to the delimiter (RFC 2046 5.1.1), but never
+      // one that ended the previous delimiter line: an empty part is [part_begin, part_begin).
+      const std::size_t floor = in_part ? part_begin : b;
       std::size_t content_end = k;
-      if (content_end > b && s[content_end - 1] == '\n') {
+      if (content_end > floor && s[content_end - 1] == '\n') {
         --content_end;
-        if (content_end > b && s[content_end - 1] == '\r') --content_end;
+        if (content_end > floor && s[content_end - 1] == '\r') --content_end;
       }
       if (!in_part) {
         en.preamble_text = !blank(s.substr(b, content_end - b));

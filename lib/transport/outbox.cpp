@@ -59,6 +59,10 @@ result<std::vector<outbox_entry>> read_rows(store::stmt& q) {
 
 }  // namespace
 
+bool usable_envelope_address(std::string_view addr) {
+  return detail::valid_envelope_address(addr);
+}
+
 result<bool> enqueue(store::store& st, const config::config& cfg, const queued_mail& mail, std::string_view bytes) {
   if (mail.message_id.empty() || mail.recipients.empty())
     return make_error(failure::software, "outbox", "a queued mail needs a message id and recipients");

@@ -47,6 +47,11 @@ struct outbox_entry {
   std::string receipt;       // the transport's answer
 };
 
+// Can `addr` be an envelope address of a queued mail (ASCII local@domain, no quotes, brackets,
+// spaces or leading '-')? A valid RFC 5322 addr-spec may still not be one ("a b"@x, a@[10.0.0.1],
+// UTF-8): callers that take an address from a mail check first and skip the mail rather than fail.
+bool usable_envelope_address(std::string_view addr);
+
 // Queue `bytes` for delivery. Idempotent by message id: queueing the same id again changes nothing
 // and returns false. Must be called inside the caller's store transaction when it belongs to one.
 result<bool> enqueue(store::store& st, const config::config& cfg, const queued_mail& mail, std::string_view bytes);

@@ -24,6 +24,7 @@
 
 #include "config/config.h"
 #include "core/clock.h"
+#include "core/harden.h"
 #include "core/log.h"
 #include "core/status.h"
 #include "store/store.h"
@@ -100,6 +101,8 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  vmt::harden::no_core_dumps();  // the outbox holds embargoed mail; the memory, an SMTP password
+  vmt::harden::private_files();
   try {
     return run(argc, argv);
   } catch (const std::exception& e) {

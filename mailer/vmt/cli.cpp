@@ -75,6 +75,9 @@ void on_run(CLI::App* cmd, action body) {
   });
 }
 
-void print_json(const nlohmann::json& j) { std::cout << j.dump(2) << "\n"; }
+// Fields read from hostile mail (a From as written) may hold bytes that are not UTF-8: replaced.
+void print_json(const nlohmann::json& j) {
+  std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+}
 
 }  // namespace vmt::cli

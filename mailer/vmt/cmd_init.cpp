@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "core/clock.h"
 #include "core/fs.h"
+#include "core/harden.h"
 #include "crypto/compose.h"
 #include "crypto/keys.h"
 #include "intake/reception.h"
@@ -75,6 +76,7 @@ const char* demo_report =
 status cmd_init(context& ctx, const init_options& o) {
   std::string dir = o.dir;
   if (dir.empty()) return make_error(failure::usage, "vmt init", "missing DIR");
+  harden::private_files();  // gpg writes the team's key files in the home with our umask
   if (dir.front() != '/') {
     char cwd[4096];
     if (::getcwd(cwd, sizeof cwd)) dir = std::string(cwd) + "/" + dir;

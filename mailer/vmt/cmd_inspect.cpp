@@ -112,7 +112,7 @@ void register_inspect_commands(CLI::App& app, context& ctx) {
           std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)
               .count();
     }
-    std::cout << j.dump() << "\n";
+    std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return ok_v;
   });
 }

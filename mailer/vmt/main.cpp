@@ -10,6 +10,7 @@
 #include <exception>
 
 #include "cli.h"
+#include "core/harden.h"
 #include "core/log.h"
 
 namespace vmt::cli {
@@ -19,6 +20,7 @@ extern std::optional<status> last_status;
 
 int main(int argc, char** argv) {
   using namespace vmt;
+  harden::no_core_dumps();  // `vmt show --text` and the workflow hold decrypted report text
   log::init("vmt", log::settings{"stderr", "", "warn"});
   CLI::App app{"vmt: run a security team's vulnerability management by mail"};
   app.require_subcommand(1);

@@ -13,43 +13,8 @@ t_require_cmd gpg
 t_require_cmd python3
 C="$VMT_SHARED_DIR/corpus/mail"
 
-# One GnuPG home per source, holding the keys that source ships (never the *-rev.asc revocations,
-# the passphrase copies, or the v5/v6 keys GnuPG 2.2 cannot read).
-home() { t_gnupg_home "$T/$1/gnupg"; echo allow-preset-passphrase >> "$T/$1/gnupg/gpg-agent.conf"; }
-imp() {
-  local src=$1; shift
-  for f in "$@"; do
-    gpg --homedir "$T/$src/gnupg" --batch --pinentry-mode loopback --passphrase "${PASS:-}" --import "$f" >/dev/null 2>&1 ||
-      t_log "could not import $f (left out)"
-  done
-}
-for s in johnny-you-are-fired covert-content-attacks e2e-mitigation-ccs20 thunderbird notmuch gmime mimetic \
-         kde-mimetreeparser james-mime4j mailparse-rs; do home "$s"; done
-imp johnny-you-are-fired "$C"/johnny-you-are-fired/assets/public-keys/*.asc
-imp covert-content-attacks "$C"/covert-content-attacks/assets/secret-keys/manager@bigcorporation-sec.asc
-imp e2e-mitigation-ccs20 "$C"/e2e-mitigation-ccs20/implementation/dc-demo.keys
-for f in "$C"/thunderbird/mail/test/browser/openpgp/data/keys/*; do
-  case "$f" in *-rev.asc|*-with-pp.asc|*v5-*|*v6-*|*apple-pub.asc) continue;; esac
-  imp thunderbird "$f"
-done
-imp notmuch "$C"/notmuch/test/openpgp4-secret-key.asc
-imp gmime "$C"/gmime/tests/data/pgp/gmime.gpg.pub
-PASS=no.secret imp gmime "$C"/gmime/tests/data/pgp/gmime.gpg.sec
-imp kde-mimetreeparser "$C"/kde-mimetreeparser/DERIVED-armored-keys/kde-test-secret-keys.asc \
-    "$C"/kde-mimetreeparser/DERIVED-armored-keys/kde-test-public-keys.asc
-
-# GMime's test key has the passphrase 'no.secret': preset it in that home's agent so that its mails
-# decrypt without a prompt (vmt itself never asks for passphrases).
-preset=""
-PRESET_BIN=$(gpgconf --list-dirs libexecdir)/gpg-preset-passphrase
-if [ -x "$PRESET_BIN" ]; then
-  gpg-connect-agent --homedir "$T/gmime/gnupg" /bye >/dev/null 2>&1
-  ok=1
-  for g in $(gpg --homedir "$T/gmime/gnupg" --with-keygrip --with-colons -K | awk -F: '/^grp/ {print $10}'); do
-    GNUPGHOME="$T/gmime/gnupg" "$PRESET_BIN" --preset -P no.secret "$g" || ok=0
-  done
-  [ $ok = 1 ] && preset=--preset-ok
-fi
+# One GnuPG home per source, holding the keys that source ships (tests/lib/corpus_keys.sh).
+preset=$(bash "$VMT_SOURCE_DIR/tests/lib/corpus_keys.sh" "$T" "$C")
 [ -n "$preset" ] || t_log "gpg-preset-passphrase unavailable: GMime's encrypted samples are only checked for a clean quarantine"
 
 set +e

@@ -37,7 +37,7 @@ t_cleanup() {
   local rc=$?
   set +e
   eval "$T_CLEANUPS"
-  for h in "$T"/*/gnupg "$T"/gnupg* "$T"/*/*/gnupg; do
+  for h in "$T"/*/gnupg "$T"/gnupg* "$T"/*/*/gnupg "$T"/*/*/*/gnupg; do
     [ -d "$h" ] && gpgconf --homedir "$h" --kill all >/dev/null 2>&1
   done
   if [ "${T_KEEP:-0}" = 1 ] || { [ $rc -ne 0 ] && [ $rc -ne 77 ] && [ "${T_KEEP_ON_FAIL:-0}" = 1 ]; }; then
