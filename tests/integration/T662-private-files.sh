@@ -52,11 +52,20 @@ proc_check() {  # proc_check PID NAME
   t_as_vmt sh -c 'head -c1 /proc/$1/mem' sh "$pid" > /dev/null 2>&1 && t_fail "$name: its memory is readable"
   t_log "$name: core limit 0, not dumpable"
 }
+# The process NAME of this test (other tests may run programs as the same user at the same time):
+# the one whose command line names this test's folder.
+pid_of() {
+  local p
+  for p in $(pgrep -x "$1" -u "$(id -u "$T_VMT_USER" 2>/dev/null || id -u)" || true); do
+    tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null | grep -qF "$T" && { echo "$p"; return 0; }
+  done
+  return 0
+}
 # The control: the same check on an ordinary process of the vmt user succeeds.
-t_as_vmt sleep 5 &
+t_as_vmt sleep 5.0$$ &
 ctl=$!
 sleep 0.3
-ctl_pid=$(pgrep -x sleep -u "$(id -u "$T_VMT_USER" 2>/dev/null || id -u)" | head -1)
+ctl_pid=$(pgrep -f "^sleep 5.0$$\$" -u "$(id -u "$T_VMT_USER" 2>/dev/null || id -u)" | head -1)
 t_as_vmt cat "/proc/$ctl_pid/environ" > /dev/null 2>&1 || t_fail "control: /proc/PID/environ of an ordinary process is not readable"
 kill "$ctl_pid" 2>/dev/null; wait "$ctl" 2>/dev/null || true
 make_report "$D" stop > "$T/stop.eml"
@@ -64,7 +73,7 @@ make_report "$D" stop > "$T/stop.eml"
 sub=$!
 pid=""
 for _ in $(seq 200); do
-  pid=$(pgrep -u "$(id -u "$T_VMT_USER" 2>/dev/null || id -u)" -x vmt-ingest || true)
+  pid=$(pid_of vmt-ingest)
   [ -n "$pid" ] && [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" = T ] && break
   sleep 0.1
 done
@@ -78,7 +87,7 @@ t_assert_eq "$(cat "$T/stop.rc")" 0 "vmt-ingest carries on after the check"
 
 t_as_vmt "$VMT_SEND" --config "$D/vmt.yaml" --interval 60 2>/dev/null &
 sub=$!
-for _ in $(seq 100); do pid=$(pgrep -x vmt-send -u "$(id -u "$T_VMT_USER" 2>/dev/null || id -u)" || true); [ -n "$pid" ] && break; sleep 0.1; done
+for _ in $(seq 100); do pid=$(pid_of vmt-send); [ -n "$pid" ] && break; sleep 0.1; done
 [ -n "$pid" ] || t_fail "vmt-send did not start"
 sleep 0.5
 proc_check "$pid" vmt-send
@@ -87,7 +96,7 @@ kill -TERM "$pid"; wait "$sub" || true
 mkfifo "$T/fifo" && t_give_to_vmt_user "$T/fifo"
 t_as_vmt "$VMT" inspect --gnupg-home "$D/gnupg" "$T/fifo" > /dev/null 2>&1 &
 sub=$!
-for _ in $(seq 100); do pid=$(pgrep -x vmt -u "$(id -u "$T_VMT_USER" 2>/dev/null || id -u)" || true); [ -n "$pid" ] && break; sleep 0.1; done
+for _ in $(seq 100); do pid=$(pid_of vmt); [ -n "$pid" ] && break; sleep 0.1; done
 [ -n "$pid" ] || t_fail "vmt did not start"
 sleep 0.3
 proc_check "$pid" vmt
