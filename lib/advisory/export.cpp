@@ -6,6 +6,7 @@
 #include "advisory/layout.h"
 #include "advisory/render.h"
 #include "advisory/versions.h"
+#include "core/text.h"
 
 namespace vmt::advisory {
 
@@ -71,11 +72,6 @@ std::vector<product_view> products(const affected_product& p, version_field& f) 
   return out;
 }
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 }  // namespace
 
 nlohmann::json renderer::osv(const advisory& a) const {
@@ -95,7 +91,7 @@ nlohmann::json renderer::osv(const advisory& a) const {
     version_field f;
     for (const auto& pv : products(p, f)) {
       json e;
-      e["package"] = {{"ecosystem", opts_.osv_ecosystem}, {"name", lower(pv.name)}};
+      e["package"] = {{"ecosystem", opts_.osv_ecosystem}, {"name", vmt::text::lower(pv.name)}};
       json db = {{"affected_text", pv.text}};
       if (pv.structured) {
         json ranges = json::array();

@@ -87,6 +87,15 @@ class reader {
     return v;
   }
 
+  // A list of text values, each named field[i] in errors.
+  std::vector<text> scalars(const node* n, const std::string& field, const std::string& expected,
+                            const std::string& item = "text") {
+    std::vector<text> out;
+    int i = 0;
+    for (const node* x : list(n, field, expected)) out.push_back(scalar(x, field + "[" + std::to_string(i++) + "]", item));
+    return out;
+  }
+
   bool mapping(const node* n, const std::string& field, const std::string& expected) {
     if (!n || n->is_null()) return false;
     if (n->type != node::kind::map) {
@@ -215,9 +224,7 @@ advisory build_advisory(const std::string& file, const node* root) {
         x.reported_is_text = true;
         x.reported.push_back(r.scalar(rep, f + ".reported"));
       } else {
-        int j = 0;
-        for (const node* c : r.list(rep, f + ".reported", "a list of CVE ids"))
-          x.reported.push_back(r.scalar(c, f + ".reported[" + std::to_string(j++) + "]", "a CVE id"));
+        x.reported = r.scalars(rep, f + ".reported", "a list of CVE ids", "a CVE id");
       }
     }
     a.reporters.push_back(std::move(x));
@@ -225,19 +232,13 @@ advisory build_advisory(const std::string& file, const node* root) {
 
   if (const node* is = root->get("issues"); r.mapping(is, "issues", "a mapping with links")) {
     r.known(*is, "issues", {"links", "type"}, false);
-    i = 0;
-    for (const node* l : r.list(is->get("links"), "issues.links", "a list of links"))
-      a.issue_links.push_back(r.scalar(l, "issues.links[" + std::to_string(i++) + "]", "a link"));
+    a.issue_links = r.scalars(is->get("links"), "issues.links", "a list of links", "a link");
   }
 
   read_branches(r, root->get("reviews"), "reviews", a.reviews);
 
-  i = 0;
-  for (const node* nn : r.list(root->get("notes"), "notes", "a list of notes"))
-    a.notes.push_back(r.scalar(nn, "notes[" + std::to_string(i++) + "]"));
-  i = 0;
-  for (const node* h : r.list(root->get("errata_history"), "errata_history", "a list of changes"))
-    a.errata_history.push_back(r.scalar(h, "errata_history[" + std::to_string(i++) + "]"));
+  a.notes = r.scalars(root->get("notes"), "notes", "a list of notes");
+  a.errata_history = r.scalars(root->get("errata_history"), "errata_history", "a list of changes");
 
   // Every layout needs these three: without them the file is not published at all.
   if (!root->get("id")) r.error(root, "id", "missing", "id: OSSA-YYYY-NNN");
@@ -266,10 +267,8 @@ note build_note(const std::string& file, const node* root) {
   read_branches(r, root->get("patches"), "patches", n.patches);
   n.patches_text = r.scalar(root->get("patches-text"), "patches-text");
   n.credits = r.scalar(root->get("credits"), "credits");
+  n.authors = r.scalars(root->get("authors"), "authors", "a list of authors", "Name, Organisation");
   int i = 0;
-  for (const node* a : r.list(root->get("authors"), "authors", "a list of authors"))
-    n.authors.push_back(r.scalar(a, "authors[" + std::to_string(i++) + "]", "Name, Organisation"));
-  i = 0;
   for (const node* l : r.list(root->get("references"), "references", "a list of {label, url}")) {
     std::string f = "references[" + std::to_string(i++) + "]";
     if (!r.mapping(l, f, "a mapping with label and url")) continue;
@@ -279,9 +278,7 @@ note build_note(const std::string& file, const node* root) {
   if (const node* c = root->get("cve"); c && c->is_scalar()) {
     if (!c->is_null()) n.cves.push_back(r.scalar(c, "cve", "a CVE id"));
   } else {
-    i = 0;
-    for (const node* x : r.list(c, "cve", "a CVE id or a list of them"))
-      n.cves.push_back(r.scalar(x, "cve[" + std::to_string(i++) + "]", "a CVE id"));
+    n.cves = r.scalars(c, "cve", "a CVE id or a list of them", "a CVE id");
   }
   if (!root->get("id")) r.error(root, "id", "missing", "id: OSSN-NNNN");
   if (!root->get("title")) r.error(root, "title", "missing", "a one-sentence title");

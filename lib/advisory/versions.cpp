@@ -9,15 +9,11 @@
 #include <cstring>
 
 #include "advisory/layout.h"
+#include "core/text.h"
 
 namespace vmt::advisory {
 
 namespace {
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 std::string trim(std::string_view s) {
   std::size_t b = 0, e = s.size();
@@ -131,7 +127,7 @@ std::optional<version> parse_version(std::string_view s) {
     v.release.push_back(n);
   }
   if (i == s.size()) return v;
-  std::string rest = lower(std::string(s.substr(i)));
+  std::string rest = vmt::text::lower(std::string(s.substr(i)));
   struct tag {
     const char* text;
     int phase;
@@ -205,7 +201,7 @@ version_field parse_field(const std::string& product, const std::string& field) 
              g[sp] != '=')
         ++sp;
       std::string name = g.substr(0, sp);
-      auto it = std::find_if(products.begin(), products.end(), [&](const std::string& p) { return lower(p) == lower(name); });
+      auto it = std::find_if(products.begin(), products.end(), [&](const std::string& p) { return vmt::text::lower(p) == vmt::text::lower(name); });
       if (it == products.end()) {
         out.why_free = "'" + g + "' does not start with one of the products (" + product + ")";
         return out;
@@ -267,7 +263,7 @@ result<affects_answer> affects(const std::vector<advisory>& all, const std::stri
     return make_error(failure::usage, version_text, "not a version number",
                       "give a release number such as 29.0.1 or 2014.1.3");
   affects_answer ans;
-  std::string want = lower(product);
+  std::string want = vmt::text::lower(product);
   for (const auto& a : all) {
     ++ans.advisories;
     for (const auto& ap : a.affected) {
@@ -275,7 +271,7 @@ result<affects_answer> affects(const std::vector<advisory>& all, const std::stri
       // Which products does this entry name? ("Cinder, Glance, Nova" names three.)
       bool names = false;
       for (auto& p : split_ranges(ap.product.value))
-        if (lower(p) == want) names = true;
+        if (vmt::text::lower(p) == want) names = true;
       if (!names) continue;
       affects_hit hit{a.id.value, a.title.value, ap.product.value, ap.version.value, "", f.warnings};
       if (!f.structured) {
@@ -285,7 +281,7 @@ result<affects_answer> affects(const std::vector<advisory>& all, const std::stri
       }
       bool in = false;
       for (const auto& g : f.groups) {
-        if (lower(g.product) != want) continue;
+        if (vmt::text::lower(g.product) != want) continue;
         for (const auto& r : g.ranges)
           if (r.contains(*v)) {
             in = true;

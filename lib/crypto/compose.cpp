@@ -21,17 +21,13 @@
 #include "message/builder.h"
 #include "message/codec.h"
 #include "message/header.h"
+#include "core/text.h"
 
 namespace vmt::crypto {
 
 namespace {
 
 using message::part;
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 std::string strip_angles(std::string s) {
   auto b = s.find_first_not_of(" \t");
@@ -88,7 +84,7 @@ bool reserved_header(const std::string& name) {
                                    "content-disposition",
                                    "sender",
                                    "reply-to"};
-  std::string n = lower(name);
+  std::string n = text::lower(name);
   return std::any_of(std::begin(reserved), std::end(reserved), [&](const char* r) { return n == r; });
 }
 
@@ -217,7 +213,7 @@ result<composed> compose(const std::string& gnupg_home, const outgoing& mail) {
     if (sr.error()) return crypto_failure(gnupg_home, "sign", sr.error());
     if (sr.createdSignatures().size() != 1 || !sr.createdSignature(0).hashAlgorithmAsString())
       return make_error(failure::software, gnupg_home, "sign: gpg made no signature");
-    std::string micalg = "pgp-" + lower(sr.createdSignature(0).hashAlgorithmAsString());
+    std::string micalg = "pgp-" + text::lower(sr.createdSignature(0).hashAlgorithmAsString());
     part signed_content;
     signed_content.verbatim = true;
     signed_content.body = content_bytes;

@@ -1,5 +1,6 @@
 // gpg.cpp: gpgme contexts bound to one GnuPG home (see gpg.h).
 #include "crypto/gpg.h"
+#include "core/text.h"
 
 #include <gpg-error.h>
 #include <gpgme.h>
@@ -33,11 +34,6 @@ class no_passphrase : public GpgME::PassphraseProvider {
   }
 };
 no_passphrase refuse_passphrase;
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 }  // namespace
 
@@ -134,7 +130,7 @@ key_info to_key_info(const GpgME::Key& k) {
     std::string email = uid.email() ? uid.email() : "";
     if (!email.empty() && email.front() == '<' && email.back() == '>')
       email = email.substr(1, email.size() - 2);
-    email = lower(email);
+    email = text::lower(email);
     if (!email.empty() && std::find(ki.emails.begin(), ki.emails.end(), email) == ki.emails.end())
       ki.emails.push_back(email);
     if (uid.validity() >= GpgME::UserID::Full) ki.certified = true;

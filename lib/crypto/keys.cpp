@@ -15,15 +15,11 @@
 
 #include "core/fs.h"
 #include "crypto/gpg.h"
+#include "core/text.h"
 
 namespace vmt::crypto {
 
 namespace {
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 // A key id or fingerprint: hex only (optionally 0x), so it cannot become a gpg pattern with meaning.
 bool plausible_fpr(const std::string& s) {
@@ -74,7 +70,7 @@ result<std::optional<key_info>> find_key(const std::string& gnupg_home, const st
 }
 
 result<std::vector<key_info>> keys_for_email(const std::string& gnupg_home, const std::string& email) {
-  std::string want = lower(email);
+  std::string want = text::lower(email);
   if (want.empty() || want.find_first_of(" \t\r\n<>") != std::string::npos) return std::vector<key_info>{};
   VMT_TRY(ctx, detail::open(gnupg_home));
   ctx->setKeyListMode(GpgME::Local | GpgME::WithSecret);

@@ -26,6 +26,7 @@
 #include "message/codec.h"
 #include "message/header.h"
 #include "message/mime.h"
+#include "core/text.h"
 
 namespace vmt::intake {
 
@@ -41,11 +42,6 @@ constexpr int max_crypto_ops = 16;  // gpg runs per message: bounds time on craf
 bool blank(std::string_view s) {
   return std::all_of(s.begin(), s.end(),
                      [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; });
-}
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 // The decoded body of `e`: a view into the message when no transfer encoding applies, else the
@@ -174,7 +170,7 @@ status walker::walk(const document& d, const entity& e, const std::string& path,
     add_flag(a_.flags, "repaired-mixed-up");
     return decrypt_payload(d, e, e.children[2], path + ".3", st);
   }
-  if (st.top && ct.is("message", "rfc822") && lower(ct.params.get("forwarded")) == "no" &&
+  if (st.top && ct.is("message", "rfc822") && text::lower(ct.params.get("forwarded")) == "no" &&
       !e.children.empty())
     return walk(d, e.children[0], path + ".1", st);  // header protection by wrapping (RFC 8551 3.1)
   if (st.top && st.encrypted && !ph_entity) ph_entity = &e;
@@ -210,7 +206,7 @@ status walker::walk(const document& d, const entity& e, const std::string& path,
 }
 
 status walker::signed_part(const document& d, const entity& e, const std::string& path, state st) {
-  std::string protocol = lower(e.type.params.get("protocol"));
+  std::string protocol = text::lower(e.type.params.get("protocol"));
   if (protocol == "application/pkcs7-signature" || protocol == "application/x-pkcs7-signature") {
     // S/MIME: no CMS support, so the content counts as unsigned (never as signed, never a crash).
     add_flag(a_.flags, "smime-signature-unchecked");
@@ -248,7 +244,7 @@ status walker::signed_part(const document& d, const entity& e, const std::string
 }
 
 status walker::encrypted_part(const document& d, const entity& e, const std::string& path, state st) {
-  std::string protocol = lower(e.type.params.get("protocol"));
+  std::string protocol = text::lower(e.type.params.get("protocol"));
   if (protocol != "application/pgp-encrypted" || e.children.size() != 2 ||
       !e.children[0].type.is("application", "pgp-encrypted"))
     add_flag(a_.flags, "malformed-encryption");

@@ -13,15 +13,11 @@
 #include "crypto/keys.h"
 #include "message/codec.h"
 #include "transport/outbox.h"
+#include "core/text.h"
 
 namespace vmt::intake {
 
 namespace {
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 std::string now_iso() { return clock::iso_time(clock::now()); }
 
@@ -326,16 +322,16 @@ reception make_reception(const config::config& cfg, store::store& st, const tmpl
 }
 
 std::string route_project(const config::config& cfg, const analysis& a) {
-  auto subject = lower(a.subject);
+  auto subject = text::lower(a.subject);
   for (const auto& p : cfg.projects)
     for (const auto& tag : p.subject_tags)
-      if (!tag.empty() && subject.find(lower(tag)) != std::string::npos) return p.name;
+      if (!tag.empty() && subject.find(text::lower(tag)) != std::string::npos) return p.name;
   std::vector<std::string> rcpts;
-  for (const auto& m : a.to) rcpts.push_back(lower(m.addr));
-  for (const auto& m : a.cc) rcpts.push_back(lower(m.addr));
+  for (const auto& m : a.to) rcpts.push_back(text::lower(m.addr));
+  for (const auto& m : a.cc) rcpts.push_back(text::lower(m.addr));
   for (const auto& p : cfg.projects)
     for (const auto& addr : p.addresses)
-      if (std::find(rcpts.begin(), rcpts.end(), lower(addr)) != rcpts.end()) return p.name;
+      if (std::find(rcpts.begin(), rcpts.end(), text::lower(addr)) != rcpts.end()) return p.name;
   // Keywords: whole words of the subject first, then of the report text.
   auto has_word = [](const std::string& text, const std::string& word) {
     if (word.empty()) return false;
@@ -347,12 +343,12 @@ std::string route_project(const config::config& cfg, const analysis& a) {
     }
     return false;
   };
-  auto body = lower(a.body.substr(0, 64 * 1024));
+  auto body = text::lower(a.body.substr(0, 64 * 1024));
   for (const auto* text : {&subject, &body})
     for (const auto& p : cfg.projects) {
-      if (has_word(*text, lower(p.name))) return p.name;
+      if (has_word(*text, text::lower(p.name))) return p.name;
       for (const auto& k : p.keywords)
-        if (has_word(*text, lower(k))) return p.name;
+        if (has_word(*text, text::lower(k))) return p.name;
     }
   return "unknown";
 }
@@ -715,7 +711,7 @@ result<receipt> receive(reception& r, const spooled& msg) {
     // A follow-up from the reporter goes to the private bug, as all discussion should; other
     // senders (stakeholders asking for access) stay on the case for a coordinator to decide.
     VMT_TRY(c, r.st.find_case(m.case_id));
-    if (c && !m.from_addr.empty() && lower(m.from_addr) == lower(c->reporter_email) && !m.body.empty()) {
+    if (c && !m.from_addr.empty() && text::lower(m.from_addr) == text::lower(c->reporter_email) && !m.body.empty()) {
       tracker_session ts{r, nullptr, {}};
       const std::string bug = c->tracker_bug;
       VMT_TRY_STATUS(step(

@@ -1,5 +1,6 @@
 // codec.cpp: transfer encodings, line endings and charsets (see codec.h).
 #include "message/codec.h"
+#include "core/text.h"
 
 #include <iconv.h>
 #include <mimetic/codec/base64.h>
@@ -14,12 +15,6 @@
 namespace vmt::message {
 
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string r(s);
-  for (auto& c : r) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return r;
-}
 
 // Trim spaces and tabs at both ends.
 std::string_view trim(std::string_view s) {
@@ -136,7 +131,7 @@ std::string qp_encode_text(std::string_view utf8) {
 }
 
 std::string transfer_decode(std::string_view body, std::string_view encoding) {
-  std::string e = lower(trim(encoding));
+  std::string e = text::lower(trim(encoding));
   if (e == "base64") return base64_decode(body);
   if (e == "quoted-printable") return qp_decode(body);
   return std::string(body);
@@ -186,7 +181,7 @@ std::string repair_utf8(std::string_view text) {
 }
 
 std::string to_utf8(std::string_view text, std::string_view charset) {
-  std::string cs = lower(trim(charset));
+  std::string cs = text::lower(trim(charset));
   if (cs.size() >= 2 && cs.front() == '"' && cs.back() == '"') cs = cs.substr(1, cs.size() - 2);
   if (cs.empty() || cs == "utf-8" || cs == "utf8" || cs == "us-ascii" || cs == "ascii" || cs.size() > 40)
     return repair_utf8(text);

@@ -10,18 +10,13 @@
 #include <cctype>
 
 #include "message/codec.h"
+#include "core/text.h"
 
 namespace vmt::message {
 
 namespace {
 
 constexpr std::size_t max_comment_depth = 16;
-
-std::string lower(std::string_view s) {
-  std::string r(s);
-  for (auto& c : r) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return r;
-}
 
 bool is_wsp(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';
@@ -178,7 +173,7 @@ parameters parse_parameters(std::string_view value) {
     }
     ++c.i;  // ';'
     c.skip_cfws();
-    std::string name = lower(c.token());
+    std::string name = text::lower(c.token());
     c.skip_cfws();
     if (name.empty() || c.peek() != '=') continue;
     ++c.i;
@@ -248,7 +243,7 @@ content_type parse_content_type(std::string_view value) {
   content_type ct;
   cursor c{value};
   c.skip_cfws();
-  std::string type = lower(c.token());
+  std::string type = text::lower(c.token());
   c.skip_cfws();
   if (c.peek() != '/' || type.empty()) {
     ct.valid = false;
@@ -257,7 +252,7 @@ content_type parse_content_type(std::string_view value) {
   }
   ++c.i;
   c.skip_cfws();
-  std::string sub = lower(c.token());
+  std::string sub = text::lower(c.token());
   if (sub.empty()) {
     ct.valid = false;
     return ct;
@@ -272,7 +267,7 @@ disposition parse_disposition(std::string_view value) {
   disposition d;
   cursor c{value};
   c.skip_cfws();
-  d.kind = lower(c.token());
+  d.kind = text::lower(c.token());
   d.params = parse_parameters(value.substr(c.i));
   return d;
 }

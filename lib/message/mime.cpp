@@ -13,16 +13,11 @@
 #include <cctype>
 
 #include "message/codec.h"
+#include "core/text.h"
 
 namespace vmt::message {
 
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string r(s);
-  for (auto& c : r) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return r;
-}
 
 bool blank(std::string_view s) {
   return std::all_of(s.begin(), s.end(),
@@ -121,7 +116,7 @@ struct parser {
       }
       if (en.header_count("content-type") > 1) note(en, "duplicate-content-type");
     }
-    en.encoding = lower(unfold(en.value("content-transfer-encoding")));
+    en.encoding = text::lower(unfold(en.value("content-transfer-encoding")));
     if (const auto* cd = en.header("content-disposition")) en.disp = parse_disposition(cd->value);
     std::string fn = en.disp.params.get("filename");
     if (fn.empty()) fn = en.type.params.get("name");

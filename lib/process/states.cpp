@@ -1,6 +1,7 @@
 // states.cpp: the OSSA task state machine (see states.h and docs/process.md for the rules and the
 // seed sentences they come from).
 #include "process/states.h"
+#include "core/text.h"
 
 #include <array>
 #include <cctype>
@@ -33,12 +34,6 @@ constexpr std::array<status_info, 8> table{{
 constexpr std::array<verb, 12> verbs{verb::confirm,    verb::challenge,   verb::describe, verb::cve_request,
                                      verb::cve_assign, verb::notify,      verb::disclose, verb::publish,
                                      verb::release,    verb::end_embargo, verb::wont_fix, verb::invalid};
-
-std::string lower(std::string_view s) {
-  std::string out;
-  for (char c : s) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // Either the status a verb leads to or why it is refused (one clause, no leading capital).
 using outcome_t = std::variant<ossa_status, std::string>;
@@ -142,12 +137,12 @@ std::string_view name(ossa_status s) {
 }
 
 std::optional<ossa_status> parse_status(std::string_view s) {
-  std::string k = lower(s);
+  std::string k = text::lower(s);
   if (k == "new") return ossa_status::incomplete;
   if (k == "wontfix" || k == "wont fix" || k == "wont-fix" || k == "won't-fix") return ossa_status::wont_fix;
   if (k == "in-progress") return ossa_status::in_progress;
   for (const auto& i : table)
-    if (k == i.id || k == lower(i.launchpad)) return i.status;
+    if (k == i.id || k == text::lower(i.launchpad)) return i.status;
   // StoryBoard names, read as the seed pairs them.
   if (k == "todo") return ossa_status::incomplete;
   if (k == "inprogress") return ossa_status::confirmed;
@@ -191,7 +186,7 @@ std::string_view verb_name(verb v) {
 }
 
 std::optional<verb> parse_verb(std::string_view s) {
-  std::string k = lower(s);
+  std::string k = text::lower(s);
   for (auto& c : k)
     if (c == '_') c = '-';
   if (k == "wont-fix" || k == "wontfix") return verb::wont_fix;

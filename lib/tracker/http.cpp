@@ -1,5 +1,6 @@
 // http.cpp: the shared HTTP client over libcurl (see http.h).
 #include "tracker/http.h"
+#include "core/text.h"
 
 #include <curl/curl.h>
 #include <spdlog/spdlog.h>
@@ -21,11 +22,6 @@ void global_init() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user) {
   static_cast<std::string*>(user)->append(data, size * n);
   return size * n;
@@ -41,14 +37,14 @@ std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
     auto value = line.substr(colon + 1);
     auto b = value.find_first_not_of(" \t");
     auto e = value.find_last_not_of(" \t\r\n");
-    out->headers[lower(line.substr(0, colon))] = b == std::string::npos ? std::string() : value.substr(b, e - b + 1);
+    out->headers[text::lower(line.substr(0, colon))] = b == std::string::npos ? std::string() : value.substr(b, e - b + 1);
   }
   return size * n;
 }
 
 bool is_secret(const request& r, const std::string& name) {
   for (const auto& s : r.secret_headers)
-    if (lower(s) == lower(name)) return true;
+    if (text::lower(s) == text::lower(name)) return true;
   return false;
 }
 
@@ -68,7 +64,7 @@ std::string describe(const request& r) {
   } else if (!r.body.empty()) {
     bool form = false;
     for (const auto& [k, v] : r.headers)
-      if (lower(k) == "content-type" && v.find("x-www-form-urlencoded") != std::string::npos) form = true;
+      if (text::lower(k) == "content-type" && v.find("x-www-form-urlencoded") != std::string::npos) form = true;
     if (form) {
       for (const auto& [k, v] : form_decode(r.body)) out += "    " + k + " = " + preview(v) + "\n";
     } else {

@@ -7,15 +7,11 @@
 #include "crypto/keys.h"
 #include "transport/outbox.h"
 #include "workflow/workflow.h"
+#include "core/text.h"
 
 namespace vmt::workflow {
 
 namespace {
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 std::string domain_of(const std::string& address) {
   auto at = address.find('@');
@@ -40,7 +36,7 @@ result<sent_mail> send(session& s, const store::case_record& c, const mail_reque
   for (const auto& r : m.to) {
     const store::access_record* granted = nullptr;
     for (const auto& a : access)
-      if (lower(a.who) == lower(r.email)) granted = &a;
+      if (text::lower(a.who) == text::lower(r.email)) granted = &a;
     bool must_encrypt = r.encrypt || (granted && !granted->key.empty() && m.embargoed);
     if (m.embargoed && c.is_private && !granted)
       return make_error(failure::unavailable, c.id + ": " + r.email,
@@ -77,7 +73,7 @@ result<sent_mail> send(session& s, const store::case_record& c, const mail_reque
   std::string content = m.kind + "\n" + m.subject + "\n" + m.body;
   for (const auto& a : m.attachments) content += "\n" + a.filename + "\n" + hash::sha256_hex(a.data);
   std::string rcpt;
-  for (const auto& r : m.to) rcpt += lower(r.email) + ",";
+  for (const auto& r : m.to) rcpt += text::lower(r.email) + ",";
   auto mid = c.id + "." + m.kind + "." + hash::sha256_hex(rcpt).substr(0, 8) + "." +
              hash::sha256_hex(content).substr(0, 12) + "@" + domain_of(s.cfg.team.address);
 

@@ -1,4 +1,4 @@
-// core_test: status table, crash-safe files, clock formats, hashing.
+// core_test: status table, crash-safe files, clock formats, hashing, ASCII text helpers.
 #define BOOST_TEST_MODULE core
 #include <boost/test/unit_test.hpp>
 #include <sys/stat.h>
@@ -11,6 +11,9 @@
 #include "core/fs.h"
 #include "core/hash.h"
 #include "core/status.h"
+#include "core/text.h"
+
+#include <clocale>
 
 using namespace vmt;
 
@@ -108,4 +111,12 @@ BOOST_AUTO_TEST_CASE(clock_honours_vmt_now) {
 
 BOOST_AUTO_TEST_CASE(sha256_known_vector) {
   BOOST_TEST(hash::sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+BOOST_AUTO_TEST_CASE(lower_folds_ascii_only_whatever_the_locale) {
+  // Under a Latin-1 locale std::tolower would fold 0xC9 (É) into 0xE9 and break UTF-8.
+  std::setlocale(LC_CTYPE, "C.UTF-8");
+  BOOST_TEST(text::lower("Content-Type: TEXT/Plain") == "content-type: text/plain");
+  BOOST_TEST(text::lower("\xC3\x89T\xC9") == "\xC3\x89t\xC9");
+  BOOST_TEST(text::lower("") == "");
 }
