@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <gcrypt.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -163,27 +164,38 @@ result<lock> lock::acquire(const std::string& spool_dir, const std::string& name
   auto dir = spool_dir + "/.locks";
   VMT_TRY_STATUS(fs::make_private_dir(dir));
   auto path = dir + "/" + name;
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return spool_error(path, "open lock", errno);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   for (;;) {
-    if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return lock(fd);
-    if (errno != EWOULDBLOCK && errno != EINTR) {
-      int e = errno;
-      ::close(fd);
-      return spool_error(path, "flock", e);
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) return spool_error(path, "open lock", errno);
+    for (;;) {
+      if (::flock(fd, LOCK_EX | LOCK_NB) == 0) break;
+      if (errno != EWOULDBLOCK && errno != EINTR) {
+        int e = errno;
+        ::close(fd);
+        return spool_error(path, "flock", e);
+      }
+      if (std::chrono::steady_clock::now() >= deadline) {
+        ::close(fd);
+        return make_error(failure::temporary, path, "another vmt-ingest is still handling this message",
+                          "the MTA retries later");
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    if (std::chrono::steady_clock::now() >= deadline) {
-      ::close(fd);
-      return make_error(failure::temporary, path, "another vmt-ingest is still handling this message",
-                        "the MTA retries later");
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    // The holder we waited for removes the file when it is done: a lock on that removed file
+    // excludes nobody, so take the lock again on whatever file the name now holds.
+    struct stat held {}, named {};
+    if (::fstat(fd, &held) == 0 && ::stat(path.c_str(), &named) == 0 && held.st_dev == named.st_dev &&
+        held.st_ino == named.st_ino)
+      return lock(fd, path);
+    ::close(fd);
   }
 }
 
 lock::~lock() {
-  if (fd_ >= 0) ::close(fd_);
+  if (fd_ < 0) return;
+  ::unlink(path_.c_str());
+  ::close(fd_);
 }
 
 }  // namespace vmt::intake

@@ -36,13 +36,16 @@ std::string dedupe_key(std::string_view raw);
 class lock {
  public:
   static result<lock> acquire(const std::string& spool_dir, const std::string& name, int timeout_ms);
-  lock(lock&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
+  lock(lock&& o) noexcept : fd_(o.fd_), path_(std::move(o.path_)) { o.fd_ = -1; }
   lock& operator=(lock&&) = delete;
+  // Removes the lock file while still holding it, so that .locks does not grow by one file per
+  // message; a waiter that then gets the lock on the removed file notices and takes a fresh one.
   ~lock();
 
  private:
-  explicit lock(int fd) : fd_(fd) {}
+  lock(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
   int fd_;
+  std::string path_;
 };
 
 }  // namespace vmt::intake

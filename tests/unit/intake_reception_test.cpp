@@ -5,6 +5,8 @@
 #include <boost/test/unit_test.hpp>
 
 #include <filesystem>
+#include <future>
+#include <thread>
 
 #include "core/fs.h"
 #include "intake/reception.h"
@@ -292,4 +294,30 @@ BOOST_FIXTURE_TEST_CASE(a_report_filed_as_a_bug_is_adopted, fixture) {
   b.information_type = "Public";
   auto plain = (*t)->create_bug(b);
   BOOST_TEST(!intake::adopt_bug(*rec, plain->id, ""));
+}
+
+BOOST_FIXTURE_TEST_CASE(message_locks_exclude_and_leave_no_file_behind, fixture) {
+  const std::string spool = dir + "/spool";
+  const std::string locks = spool + "/.locks";
+  auto files = [&] {
+    return std::distance(std::filesystem::directory_iterator(locks), std::filesystem::directory_iterator{});
+  };
+  auto first = std::make_unique<intake::lock>(intake::lock::acquire(spool, "msg-a", 1000).value());
+  auto busy = intake::lock::acquire(spool, "msg-a", 50);
+  BOOST_REQUIRE(!busy);
+  BOOST_TEST((busy.err().kind == failure::temporary));
+  BOOST_TEST(files() == 1);
+  // A waiter blocked on the file that the holder removes must end up holding the name's new file,
+  // so that it still excludes everyone else.
+  auto waiter = std::async(std::launch::async, [&] {
+    auto second = intake::lock::acquire(spool, "msg-a", 5000);
+    if (!second) return std::string("waiter: ") + second.err().message();
+    if (intake::lock::acquire(spool, "msg-a", 20)) return std::string("a third process got the lock too");
+    if (!std::filesystem::exists(locks + "/msg-a")) return std::string("the held lock has no file");
+    return std::string();
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  first.reset();
+  BOOST_TEST(waiter.get() == "");
+  BOOST_TEST(files() == 0);
 }
