@@ -151,7 +151,7 @@ status publish(const config::config& cfg, const std::string& cve_id, const json&
   http::request r;
   r.method = "POST";
   r.url = root(cfg) + "/cve/" + cve_id + "/cna";
-  r.body = json{{"cnaContainer", container}}.dump();
+  r.body = http::json_text(json{{"cnaContainer", container}});
   r.headers = {{"Content-Type", "application/json"}};
   r.idempotent = true;  // a second POST of the same record is refused (CVE_RECORD_EXISTS) and then updated
   VMT_TRY(resp, send(cfg, h, r, cve_id));

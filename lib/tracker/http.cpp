@@ -3,6 +3,7 @@
 #include "core/text.h"
 
 #include <curl/curl.h>
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -232,6 +233,10 @@ std::string url_decode(std::string_view s) {
     }
   }
   return out;
+}
+
+std::string json_text(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string form_encode(const std::vector<std::pair<std::string, std::string>>& fields) {

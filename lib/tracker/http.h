@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "core/status.h"
 
 namespace vmt::http {
@@ -82,6 +84,10 @@ std::string url_decode(std::string_view s);
 std::string form_encode(const std::vector<std::pair<std::string, std::string>>& fields);
 // Parse "a=1&b=2" into pairs (decoded).
 std::vector<std::pair<std::string, std::string>> form_decode(std::string_view s);
+// JSON text for a request. Bytes that are not UTF-8 (a Latin-1 patch, a stray byte in a title)
+// become U+FFFD rather than abort the request halfway through a case's lifecycle; callers that
+// take coordinator input check it first (text::first_invalid_utf8) and say where it is wrong.
+std::string json_text(const nlohmann::json& j);
 
 // What a caller adds to a classified error for one service.
 struct advice {

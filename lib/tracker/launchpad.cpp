@@ -31,7 +31,7 @@ std::string last_segment(const std::string& url) {
 
 // Form values are JSON-decoded by the server before use (lazr.restful), so text goes JSON-encoded:
 // a title "123" or "null" must stay text.
-std::string js(const std::string& s) { return json(s).dump(); }
+std::string js(const std::string& s) { return http::json_text(json(s)); }
 
 std::string nonce() {
   static std::mt19937_64 rng(std::random_device{}());
@@ -67,8 +67,8 @@ class launchpad final : public tracker {
     // statuses, because an unresolved-only search (the default) would miss a closed case.
     std::string url = api_ + http::url_encode(project) + "?" +
                        http::form_encode({{"ws.op", "searchTasks"},
-                                          {"tags", json::array({case_tag(case_id)}).dump()},
-                                          {"status", json(all_statuses()).dump()},
+                                          {"tags", http::json_text(json::array({case_tag(case_id)}))},
+                                          {"status", http::json_text(json(all_statuses()))},
                                           {"omit_duplicates", "false"}});
     VMT_TRY(entries, collection(url, "search for the bug of " + case_id, case_id));
     std::optional<bug_ref> found;
@@ -97,7 +97,7 @@ class launchpad final : public tracker {
                 {"title", js(b.title)},
                 {"description", js(b.description)},
                 {"information_type", b.information_type}};
-    if (!b.case_id.empty()) f.emplace_back("tags", json::array({case_tag(b.case_id)}).dump());
+    if (!b.case_id.empty()) f.emplace_back("tags", http::json_text(json::array({case_tag(b.case_id)})));
     // Not resent on a timeout: the bug may exist; the next run finds it by its tag instead.
     VMT_TRY(r, send(form("POST", api_ + "bugs", f, false), "create the bug of " + b.case_id, "project " + b.project));
     if (r.status != 201) return fail(r, "create the bug of " + b.case_id, "project " + b.project);
@@ -416,7 +416,7 @@ class launchpad final : public tracker {
     http::request r;
     r.method = "PATCH";
     r.url = url;
-    r.body = body.dump();
+    r.body = http::json_text(body);
     r.headers.emplace_back("Content-Type", "application/json");
     if (!etag.empty()) r.headers.emplace_back("If-Match", etag);
     r.idempotent = true;

@@ -8,6 +8,7 @@
 #include <regex>
 
 #include "core/fs.h"
+#include "core/text.h"
 
 namespace vmt::tracker {
 
@@ -31,7 +32,10 @@ bool is_private_type(const std::string& t) { return t != "Public" && t != "Publi
 
 // A file as a story comment: text inline, anything else as a note (StoryBoard has no attachments).
 std::string attachment_comment(const std::string& filename, const std::string& data, const std::string& note) {
-  bool text = data.size() <= 60000 && data.find('\0') == std::string::npos;
+  // A comment is JSON text: a file that is not UTF-8 (a patch with a Latin-1 author line) would be
+  // mangled, so it is kept with the case like a binary one.
+  bool text = data.size() <= 60000 && data.find('\0') == std::string::npos &&
+              vmt::text::first_invalid_utf8(data) == std::string::npos;
   std::string head = "Attachment: " + filename + " (" + std::to_string(data.size()) + " bytes)";
   if (!note.empty()) head += "\n" + note;
   if (!text) return head + "\n\nStoryBoard cannot hold files: this one is kept with the case; ask the VMT for it.";
@@ -291,7 +295,7 @@ class storyboard final : public tracker {
     http::request r;
     r.method = method;
     r.url = url;
-    r.body = j.dump();
+    r.body = http::json_text(j);
     r.headers.emplace_back("Content-Type", "application/json;charset=UTF-8");
     r.idempotent = idempotent;
     return r;

@@ -2,10 +2,13 @@
 // (see workflow.h).
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cstdio>
 #include <regex>
 
 #include "core/fs.h"
 #include "core/hash.h"
+#include "core/text.h"
 #include "crypto/keys.h"
 #include "advisory/render.h"
 #include "workflow/internal.h"
@@ -78,6 +81,17 @@ result<std::string> draft_description(session& s, const std::string& id, const d
 
 status save_description(session& s, const std::string& id, const std::string& text) {
   VMT_TRY(c, s.load(id));
+  if (auto at = vmt::text::first_invalid_utf8(text); at != std::string::npos) {
+    auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n');
+    auto line_start = text.rfind('\n', at == 0 ? 0 : at - 1);
+    auto column = at - (line_start == std::string::npos || at == 0 ? 0 : line_start + 1) + 1;
+    char byte[8];
+    std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(text[at]));
+    return make_error(failure::data, id + ": impact description, line " + std::to_string(line) + ", column " +
+                                         std::to_string(column),
+                      std::string("byte ") + byte + " is not UTF-8 (the bug and the advisory are UTF-8)",
+                      "save the file as UTF-8");
+  }
   auto title = description_field(text, "Title");
   auto credit = description_field(text, "Reporter");
   auto affects = description_field(text, "Affects");

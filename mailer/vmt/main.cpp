@@ -7,11 +7,14 @@
 
 #include <cstdio>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <exception>
 
 #include "cli.h"
 #include "core/harden.h"
 #include "core/log.h"
+#include "core/text.h"
 
 namespace vmt::cli {
 // Set by the verb that ran (see on_run).
@@ -37,6 +40,23 @@ int main(int argc, char** argv) {
   cli::register_tracker_commands(app, ctx);
   cli::register_inspect_commands(app, ctx);
 
+  // Arguments end up in tracker requests, mail and JSON, which are UTF-8: a stray Latin-1 byte in
+  // a --reason is refused here, where the coordinator can see which argument it is in.
+  for (int i = 1; i < argc; ++i)
+    if (text::first_invalid_utf8(argv[i]) != std::string::npos) {
+      std::string shown;
+      std::string_view arg = argv[i];
+      for (std::size_t k = 0; k < arg.size();) {
+        std::size_t n = text::utf8_sequence(arg, k);
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "\\x%02X", static_cast<unsigned char>(arg[k]));
+        shown += n ? std::string(arg.substr(k, n)) : std::string(hex);
+        k += n ? n : 1;
+      }
+      std::fprintf(stderr, "vmt: argument '%s' is not UTF-8: write it in UTF-8 (iconv -f latin1 -t utf-8)\n",
+                   shown.c_str());
+      return exit_code(failure::usage);
+    }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -37,6 +37,9 @@ t_assert_contains "$(cat err.txt)" "choose the proposal, 2026-05-14"
 t_expect_exit 65 "$VMT" schedule --from 2026-05-11 --date 2026-05-26 2>/dev/null  # past the 14 days
 t_expect_exit 64 "$VMT" schedule --from 2026-02-30 2>/dev/null
 t_expect_exit 64 "$VMT" schedule 2>/dev/null
+# An argument that is not UTF-8 (a Latin-1 --reason) is refused before anything runs, and shown.
+t_expect_exit 64 "$VMT" schedule --from 2026-05-11 --date 2026-05-18 --force --reason $'r\xe9union' 2> err.txt
+t_assert_contains "$(cat err.txt)" "argument 'r\\xE9union' is not UTF-8"
 
 # The team's vmt.yaml: the 5-10 window the OpenStack VMT adopted in November 2025, a holiday.
 cat > vmt.yaml <<'YAML'

@@ -120,3 +120,13 @@ BOOST_AUTO_TEST_CASE(lower_folds_ascii_only_whatever_the_locale) {
   BOOST_TEST(text::lower("\xC3\x89T\xC9") == "\xC3\x89t\xC9");
   BOOST_TEST(text::lower("") == "");
 }
+
+BOOST_AUTO_TEST_CASE(utf8_validity_and_the_first_bad_byte) {
+  BOOST_TEST(text::first_invalid_utf8("plain ASCII") == std::string::npos);
+  BOOST_TEST(text::first_invalid_utf8("Ren\xC3\xA9 \xF0\x9F\x94\x92") == std::string::npos);
+  BOOST_TEST(text::first_invalid_utf8("Ren\xE9") == 3u);                // Latin-1
+  BOOST_TEST(text::first_invalid_utf8("ab\xC0\xAF") == 2u);            // overlong '/'
+  BOOST_TEST(text::first_invalid_utf8("\xED\xA0\x80") == 0u);          // a surrogate
+  BOOST_TEST(text::first_invalid_utf8("\xF4\x90\x80\x80") == 0u);      // past U+10FFFF
+  BOOST_TEST(text::first_invalid_utf8("ok\xE2\x82") == 2u);            // cut short
+}

@@ -195,6 +195,22 @@ BOOST_AUTO_TEST_CASE(look_first_409_and_a_concurrent_acl_change) {
              boost::test_tools::per_element());
 }
 
+BOOST_AUTO_TEST_CASE(bytes_that_are_not_utf8_never_abort_a_request) {
+  fixture f;
+  auto t = f.open();
+  auto ref = t->create_bug({"VMT-2026-001", "openstack/nova", "first", "text", "Private Security"});
+  BOOST_REQUIRE_MESSAGE(ref, (ref ? "" : ref.err().message()));
+  // A git patch whose author line is Latin-1 is a file, not comment text: kept with the case.
+  auto attached = t->attach(ref->id, "cve-2026-0001-master.patch", "From: Ren\xe9 <r@example.org>\n", true, "");
+  BOOST_REQUIRE_MESSAGE(attached, (attached ? "" : attached.err().message()));
+  auto content = f.sb.log().back()["json"]["content"].get<std::string>();
+  BOOST_TEST(content.find("StoryBoard cannot hold files") != std::string::npos);
+  BOOST_TEST(content.find("Ren") == std::string::npos);
+  // A stray byte that reached a title anyway is replaced, and the request is still JSON.
+  BOOST_REQUIRE(t->set_title(ref->id, "bad \xff title"));
+  BOOST_TEST(f.sb.log().back()["json"]["title"] == "bad \xEF\xBF\xBD title");
+}
+
 BOOST_AUTO_TEST_CASE(failures_are_classified) {
   fixture f;
   auto t = f.open();

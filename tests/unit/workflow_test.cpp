@@ -195,6 +195,16 @@ BOOST_FIXTURE_TEST_CASE(cve_ids_are_checked, fixture) {
   BOOST_TEST(!workflow::cve_assign(*s, "VMT-2026-001", "CVE-2026-12"));
 }
 
+BOOST_FIXTURE_TEST_CASE(a_description_that_is_not_utf8_is_refused_with_its_line, fixture) {
+  auto r = workflow::save_description(*s, "VMT-2026-001",
+                                      "Title: token leak\nReporter: Ren\xe9 Dupont\n\nDescription:\nprose\n");
+  BOOST_REQUIRE(!r);
+  BOOST_TEST((r.err().kind == failure::data));
+  BOOST_TEST(r.err().message().find("line 2, column 14: byte 0xE9 is not UTF-8") != std::string::npos,
+             r.err().message());
+  BOOST_TEST(the_case().description.empty());
+}
+
 BOOST_FIXTURE_TEST_CASE(patch_file_names_follow_the_seed, fixture) {
   config::project p;
   p.branches = {{"master", "master", "maintained", "hibiscus"}};
