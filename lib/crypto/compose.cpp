@@ -16,12 +16,12 @@
 #include <cctype>
 
 #include "core/clock.h"
+#include "core/text.h"
 #include "crypto/gpg.h"
 #include "message/address.h"
 #include "message/builder.h"
 #include "message/codec.h"
 #include "message/header.h"
-#include "core/text.h"
 
 namespace vmt::crypto {
 

@@ -1,6 +1,5 @@
 // gpg.cpp: gpgme contexts bound to one GnuPG home (see gpg.h).
 #include "crypto/gpg.h"
-#include "core/text.h"
 
 #include <gpg-error.h>
 #include <gpgme.h>
@@ -16,6 +15,8 @@
 #include <map>
 #include <mutex>
 #include <vector>
+
+#include "core/text.h"
 
 namespace vmt::crypto::detail {
 

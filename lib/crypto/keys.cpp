@@ -14,8 +14,8 @@
 #include <cctype>
 
 #include "core/fs.h"
-#include "crypto/gpg.h"
 #include "core/text.h"
+#include "crypto/gpg.h"
 
 namespace vmt::crypto {
 

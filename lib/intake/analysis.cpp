@@ -18,6 +18,7 @@
 #include <deque>
 #include <memory>
 
+#include "core/text.h"
 #include "crypto/openpgp.h"
 #include "intake/armor.h"
 #include "intake/envelope.h"
@@ -26,7 +27,6 @@
 #include "message/codec.h"
 #include "message/header.h"
 #include "message/mime.h"
-#include "core/text.h"
 
 namespace vmt::intake {
 

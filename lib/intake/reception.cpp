@@ -9,12 +9,12 @@
 
 #include "core/clock.h"
 #include "core/hash.h"
+#include "core/text.h"
 #include "crypto/compose.h"
 #include "crypto/keys.h"
 #include "intake/notices.h"
 #include "message/codec.h"
 #include "transport/outbox.h"
-#include "core/text.h"
 
 namespace vmt::intake {
 

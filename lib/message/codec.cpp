@@ -1,6 +1,5 @@
 // codec.cpp: transfer encodings, line endings and charsets (see codec.h).
 #include "message/codec.h"
-#include "core/text.h"
 
 #include <iconv.h>
 #include <mimetic/codec/base64.h>
@@ -11,6 +10,8 @@
 #include <cctype>
 #include <cerrno>
 #include <iterator>
+
+#include "core/text.h"
 
 namespace vmt::message {
 

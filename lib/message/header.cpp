@@ -9,8 +9,8 @@
 #include <algorithm>
 #include <cctype>
 
-#include "message/codec.h"
 #include "core/text.h"
+#include "message/codec.h"
 
 namespace vmt::message {
 

@@ -12,8 +12,8 @@
 #include <algorithm>
 #include <cctype>
 
-#include "message/codec.h"
 #include "core/text.h"
+#include "message/codec.h"
 
 namespace vmt::message {
 

@@ -1,11 +1,12 @@
 // states.cpp: the OSSA task state machine (see states.h and docs/process.md for the rules and the
 // seed sentences they come from).
 #include "process/states.h"
-#include "core/text.h"
 
 #include <array>
 #include <cctype>
 #include <variant>
+
+#include "core/text.h"
 
 namespace vmt::process {
 

@@ -1,6 +1,5 @@
 // http.cpp: the shared HTTP client over libcurl (see http.h).
 #include "tracker/http.h"
-#include "core/text.h"
 
 #include <curl/curl.h>
 #include <nlohmann/json.hpp>
@@ -12,6 +11,8 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+
+#include "core/text.h"
 
 namespace vmt::http {
 

@@ -4,10 +4,10 @@
 #include <algorithm>
 
 #include "core/hash.h"
+#include "core/text.h"
 #include "crypto/keys.h"
 #include "transport/outbox.h"
 #include "workflow/workflow.h"
-#include "core/text.h"
 
 namespace vmt::workflow {
 
