@@ -82,11 +82,6 @@ std::string root(const config::config& cfg) {
   return r;
 }
 
-std::string trim(const std::string& s) {
-  auto b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
-  return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
-}
-
 }  // namespace
 
 result<std::vector<std::string>> reserve(const config::config& cfg, int year, int amount, http::options o) {
