@@ -475,19 +475,6 @@ status store::finish_action(std::int64_t id, const std::string& state, const std
   return s.run();
 }
 
-result<std::string> store::get_meta(const std::string& key) {
-  VMT_TRY(s, db_->prepare("SELECT value FROM meta WHERE key = ?1"));
-  s.bind(1, key);
-  VMT_TRY(row, s.step());
-  return row ? s.text(0) : std::string();
-}
-
-status store::set_meta(const std::string& key, const std::string& value) {
-  VMT_TRY(s, db_->prepare("INSERT INTO meta(key, value) VALUES(?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
-  s.bind(1, key).bind(2, value);
-  return s.run();
-}
-
 result<std::optional<std::string>> store::tracker_op_done(const std::string& case_id, const std::string& op) {
   VMT_TRY(s, db_->prepare("SELECT result FROM tracker_ops WHERE case_id = ?1 AND op = ?2 AND state = 'done'"));
   s.bind(1, case_id).bind(2, op);

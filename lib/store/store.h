@@ -200,10 +200,6 @@ class store {
   status finish_action(std::int64_t id, const std::string& state, const std::string& error_text,
                        const std::string& at);
 
-  // Small settings the programs keep for themselves (meta table), e.g. when the watchdog last mailed.
-  result<std::string> get_meta(const std::string& key);
-  status set_meta(const std::string& key, const std::string& value);
-
   // Tracker bookkeeping: which reception steps are done for a case.
   result<std::optional<std::string>> tracker_op_done(const std::string& case_id, const std::string& op);
   status mark_tracker_op(const std::string& case_id, const std::string& op, const std::string& state,

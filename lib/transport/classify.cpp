@@ -51,16 +51,6 @@ const char* sysexits_name(int code) {
 
 }  // namespace
 
-const char* verdict_name(verdict v) noexcept {
-  switch (v) {
-    case verdict::sent: return "sent";
-    case verdict::temporary: return "temporary";
-    case verdict::permanent: return "permanent";
-    case verdict::uncertain: return "uncertain";
-  }
-  return "?";
-}
-
 delivery classify_smtp(int curl_code, long reply_code, const std::string& message, bool past_end_of_data) {
   auto msg = one_line(message);
   auto code = static_cast<CURLcode>(curl_code);

@@ -26,8 +26,6 @@ enum class verdict {
   uncertain,  // the transport may have taken it: do not resend without a person's decision
 };
 
-const char* verdict_name(verdict v) noexcept;
-
 struct delivery {
   verdict v = verdict::temporary;
   std::string detail;             // receipt when sent, else the reason; never mail content
