@@ -240,6 +240,13 @@ std::string json_text(const nlohmann::json& j) {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+result<nlohmann::json> json_body(const response& r, const std::string& service, const std::string& what,
+                                 const std::string& object) {
+  auto j = nlohmann::json::parse(r.body, nullptr, false);
+  if (j.is_discarded()) return make_error(failure::protocol, object, what + ": " + service + " sent a body that is not JSON");
+  return j;
+}
+
 std::string form_encode(const std::vector<std::pair<std::string, std::string>>& fields) {
   std::string out;
   for (const auto& [k, v] : fields) out += (out.empty() ? "" : "&") + url_encode(k) + "=" + url_encode(v);

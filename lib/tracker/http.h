@@ -88,6 +88,9 @@ std::vector<std::pair<std::string, std::string>> form_decode(std::string_view s)
 // become U+FFFD rather than abort the request halfway through a case's lifecycle; callers that
 // take coordinator input check it first (text::first_invalid_utf8) and say where it is wrong.
 std::string json_text(const nlohmann::json& j);
+// The body of an answer as JSON; a body that is not JSON is a protocol error naming the service.
+result<nlohmann::json> json_body(const response& r, const std::string& service, const std::string& what,
+                                 const std::string& object);
 
 // What a caller adds to a classified error for one service.
 struct advice {

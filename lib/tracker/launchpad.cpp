@@ -329,9 +329,7 @@ class launchpad final : public tracker {
     r.idempotent = true;
     VMT_TRY(resp, send(std::move(r), what, object));
     if (resp.status != 200) return fail(resp, what, object);
-    auto j = json::parse(resp.body, nullptr, false);
-    if (j.is_discarded()) return make_error(failure::protocol, object, what + ": Launchpad sent a body that is not JSON");
-    return j;
+    return http::json_body(resp, "Launchpad", what, object);
   }
 
   // All entries of a collection, following next_collection_link.

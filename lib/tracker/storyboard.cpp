@@ -306,9 +306,7 @@ class storyboard final : public tracker {
     VMT_TRY(r, send(body(method, url, j, idempotent), what, object));
     if (!ok(r.status)) return fail(r, what, object);
     if (r.body.empty()) return json::object();
-    auto parsed = json::parse(r.body, nullptr, false);
-    if (parsed.is_discarded()) return make_error(failure::protocol, object, what + ": StoryBoard sent a body that is not JSON");
-    return parsed;
+    return http::json_body(r, "StoryBoard", what, object);
   }
   status call_status(const std::string& method, const std::string& url, const json& j, bool idempotent,
                      const std::string& what, const std::string& object) {
@@ -323,9 +321,7 @@ class storyboard final : public tracker {
     r.idempotent = true;
     VMT_TRY(resp, send(std::move(r), what, object));
     if (resp.status != 200) return fail(resp, what, object);
-    auto j = json::parse(resp.body, nullptr, false);
-    if (j.is_discarded()) return make_error(failure::protocol, object, what + ": StoryBoard sent a body that is not JSON");
-    return j;
+    return http::json_body(resp, "StoryBoard", what, object);
   }
 
   result<json> story(const std::string& id) {
