@@ -35,9 +35,7 @@ status ledger(reception& r, const std::string& case_id, const std::string& kind,
 // Queue the acknowledgement of a new case to the reporter (never quoting report text).
 status queue_ack(reception& r, const store::case_record& c, const store::message_record& first) {
   std::string mid = c.id + ".ack." + first.dedupe_key.substr(0, 12) + "@" + team_domain(r.cfg);
-  VMT_TRY(q, r.st.raw().prepare("SELECT 1 FROM outbox WHERE message_id = ?1"));
-  q.bind(1, mid);
-  VMT_TRY(queued, q.step());
+  VMT_TRY(queued, transport::is_queued(r.st, mid));
   if (queued) return ok_v;
   // A From that is a valid addr-spec may still be no envelope address ("a b"@x, a@[10.0.0.1],
   // UTF-8): the case is filed and a coordinator answers by hand; refusing would defer it forever.
@@ -115,9 +113,7 @@ status queue_ack(reception& r, const store::case_record& c, const store::message
 status queue_quarantine_notice(reception& r, const store::message_record& m, const std::string& reason) {
   if (r.cfg.team.notify.empty()) return ok_v;
   const std::string mid = "quarantine." + m.dedupe_key.substr(0, 16) + "@" + team_domain(r.cfg);
-  VMT_TRY(q, r.st.raw().prepare("SELECT 1 FROM outbox WHERE message_id = ?1"));
-  q.bind(1, mid);
-  VMT_TRY(queued, q.step());
+  VMT_TRY(queued, transport::is_queued(r.st, mid));
   if (queued) return ok_v;
   static const std::pair<const char*, const char*> reasons[] = {
       {"no-key", "it is encrypted to a key the team's GnuPG home does not hold"},

@@ -84,9 +84,7 @@ result<bool> enqueue(store::store& st, const config::config& cfg, const queued_m
     not_before = clock::iso_time(*t);  // one format, so that the runner compares like with like
   }
 
-  VMT_TRY(q, st.raw().prepare("SELECT state FROM outbox WHERE message_id = ?1"));
-  q.bind(1, mail.message_id);
-  VMT_TRY(exists, q.step());
+  VMT_TRY(exists, is_queued(st, mail.message_id));
   if (exists) return false;
 
   // The file name derives from the Message-ID so that a retry after a crash rewrites the same file;
@@ -120,6 +118,12 @@ result<std::vector<outbox_entry>> list(store::store& st, const std::string& case
   VMT_TRY(q, st.raw().prepare(std::string(columns) + (case_id.empty() ? "" : "WHERE case_id = ?1 ") + "ORDER BY id"));
   if (!case_id.empty()) q.bind(1, case_id);
   return read_rows(q);
+}
+
+result<bool> is_queued(store::store& st, const std::string& message_id) {
+  VMT_TRY(q, st.raw().prepare("SELECT 1 FROM outbox WHERE message_id = ?1"));
+  q.bind(1, message_id);
+  return q.step();
 }
 
 result<std::optional<outbox_entry>> find(store::store& st, const std::string& key) {

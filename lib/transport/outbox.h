@@ -56,6 +56,10 @@ bool usable_envelope_address(std::string_view addr);
 // and returns false. Must be called inside the caller's store transaction when it belongs to one.
 result<bool> enqueue(store::store& st, const config::config& cfg, const queued_mail& mail, std::string_view bytes);
 
+// Is a mail with this Message-ID already in the outbox (any state)? Lets a caller skip composing,
+// and signing, a mail that an earlier run already queued.
+result<bool> is_queued(store::store& st, const std::string& message_id);
+
 result<std::vector<outbox_entry>> list(store::store& st, const std::string& case_id = {});
 
 // One entry by row id ("12") or Message-ID (with or without angle brackets); nullopt when absent.
