@@ -178,8 +178,6 @@ result<std::shared_ptr<node>> root_map(const std::string& file, result<std::shar
   return parsed;
 }
 
-
-
 advisory build_advisory(const std::string& file, const node* root) {
   advisory a;
   a.file = file;
