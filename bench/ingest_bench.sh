@@ -16,7 +16,6 @@ VMT=$build/mailer/vmt/vmt
 INGEST=$build/filters/ingest/vmt-ingest
 COMPOSE=$build/tests/compose_driver
 for b in "$VMT" "$INGEST" "$COMPOSE"; do [ -x "$b" ] || { echo "build first: $b is missing" >&2; exit 1; }; done
-export VMT_DATADIR=$src
 work=$(mktemp -d /tmp/vmt-bench.XXXXXX)
 trap 'gpgconf --homedir "$work/team/gnupg" --kill all 2>/dev/null; gpgconf --homedir "$work/team/demo/reporter/gnupg" --kill all 2>/dev/null; rm -rf "$work"' EXIT
 root=()

@@ -34,7 +34,7 @@ t_give_to_vmt_user "$T/mail" "$T/cipher"
 deliver() {  # deliver TEAM FILE -> "FILE STATUS"
   local rc
   set +e
-  t_as_vmt procmail -m VMT_INGEST="$VMT_INGEST" VMT_CONFIG="$1/vmt.yaml" "$VMT_SOURCE_DIR/procmail/vmt.procmailrc" \
+  t_as_vmt procmail -m VMT_INGEST="$VMT_INGEST" VMT_CONFIG="$1/vmt.yaml" "$T_PROCMAILRC" \
     < "$2" 2>/dev/null
   rc=$?
   set -e
@@ -44,7 +44,7 @@ decrypt() {  # decrypt TEAM FILE
   t_as_vmt gpg --homedir "$1/gnupg" --batch --quiet --decrypt "$2" > /dev/null 2>&1 || echo "gpg failed on $2" >&2
 }
 export -f deliver decrypt t_as_vmt
-export T VMT_INGEST VMT_SOURCE_DIR T_VMT_USER VMT_DATADIR
+export T VMT_INGEST VMT_SOURCE_DIR T_VMT_USER T_PROCMAILRC
 now() { date +%s.%N; }
 rate() { awk -v a="$1" -v b="$2" -v n="$N" 'BEGIN {printf "%6.2f s %6.1f/s", b-a, n/(b-a)}'; }
 

@@ -23,13 +23,12 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <csignal>
-#include <cstdlib>
 #include <exception>
 
 #include "config/config.h"
 #include "core/harden.h"
 #include "core/log.h"
+#include "core/test_hooks.h"
 #include "intake/reception.h"
 #include "intake/spool.h"
 #include "store/store.h"
@@ -43,23 +42,6 @@ int filter_exit(const vmt::error& e) {
   else
     spdlog::warn("deferred, will be retried: {}", e.message());
   return EX_TEMPFAIL;
-}
-
-// Test hooks, honoured only when VMT_TEST_HOOKS=1 so that production cannot trip them:
-// VMT_TEST_CRASH_AFTER=step makes the process die right after that step, by SIGKILL as a power cut
-// would (or by VMT_TEST_CRASH_SIGNAL=SEGV|ABRT, to show that no core dump is written);
-// VMT_TEST_STOP_AFTER=step stops it (SIGSTOP) there, so that a test can look at /proc/PID.
-void crash_hook(const std::string& step) {
-  static const char* enabled = std::getenv("VMT_TEST_HOOKS");
-  if (!enabled || std::string(enabled) != "1") return;
-  static const char* when = std::getenv("VMT_TEST_CRASH_AFTER");
-  static const char* stop = std::getenv("VMT_TEST_STOP_AFTER");
-  static const char* sig = std::getenv("VMT_TEST_CRASH_SIGNAL");
-  if (stop && step == stop) std::raise(SIGSTOP);
-  if (when && step == when) {
-    std::string s = sig ? sig : "KILL";
-    std::raise(s == "SEGV" ? SIGSEGV : s == "ABRT" ? SIGABRT : SIGKILL);
-  }
 }
 
 int run(int argc, char** argv) {
@@ -90,13 +72,13 @@ int run(int argc, char** argv) {
   // quarantined as too large.
   auto msg = vmt::intake::spool_from_fd(STDIN_FILENO, cfg->path(cfg->spool), cfg->limits.max_message_bytes);
   if (!msg) return filter_exit(msg.err());
-  crash_hook("spool");
+  vmt::test_hooks::after_step("spool");
 
   auto st = vmt::store::store::open(cfg->path(cfg->store.path), cfg->store.busy_timeout_ms);
   if (!st) return filter_exit(st.err());
   auto templates = vmt::tmpl::make_engine(*cfg);
   auto rec = vmt::intake::make_reception(*cfg, **st, *templates);
-  rec.after_step = crash_hook;
+  rec.after_step = vmt::test_hooks::after_step;
   auto got = vmt::intake::receive(rec, *msg);
   if (!got) return filter_exit(got.err());
   spdlog::info("{}: {}{}{}", msg->sha256.substr(0, 12), vmt::intake::to_string(got->what),

@@ -18,7 +18,7 @@ namespace vmt::advisory {
 
 render_options options_for(const config::config& cfg) {
   render_options o;
-  o.template_roots = {cfg.path(cfg.templates), fs::join(config::data_dir(), "templates")};
+  o.template_roots = {cfg.path(cfg.templates)};
   o.vendor = cfg.team.vendor;
   o.team = cfg.team.vendor + " " + cfg.team.name;
   if (!cfg.team.site_url.empty()) o.site_url = cfg.team.site_url;
@@ -117,9 +117,9 @@ std::vector<const review_branch*> sorted_branches(const std::vector<review_branc
 
 renderer::renderer(render_options opts) : opts_(std::move(opts)) {
   layout::register_modifiers();
-  if (opts_.template_roots.empty()) opts_.template_roots.push_back(fs::join(config::data_dir(), "templates"));
   engine_ = std::make_unique<tmpl::engine>(opts_.template_roots);
-  style_ = read_or_empty(engine_->find("advisory/style.css"));
+  auto css = engine_->source("advisory/style.css");
+  style_ = css ? *css : std::string();
 }
 
 renderer::~renderer() = default;

@@ -26,7 +26,7 @@ struct config;
 namespace vmt::advisory {
 
 struct render_options {
-  std::vector<std::string> template_roots;  // searched in order; default: config::data_dir()/templates
+  std::vector<std::string> template_roots;  // searched in order, then the shipped (compiled-in) ones
   std::string vendor = "OpenStack";
   std::string team = "OpenStack Vulnerability Management Team";
   std::string site_url = "https://security.openstack.org";  // absolute links in exports and the feed

@@ -332,7 +332,7 @@ result<site_stats> build_site(const renderer& r, const std::string& source_dir, 
     VMT_TRY_STATUS(put("atom.xml", xml));
   }
   {
-    auto css = fs::read_file(r.engine().find("advisory/style.css"), 1u << 20);
+    auto css = r.engine().source("advisory/style.css");
     if (!css) return css.err();
     VMT_TRY_STATUS(put("style.css", *css));
   }

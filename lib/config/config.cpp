@@ -11,12 +11,10 @@
 
 #include "core/clock.h"
 #include "core/fs.h"
+#include "core/text.h"
 
 #ifndef VMT_DATADIR
 #define VMT_DATADIR "/usr/local/share/vmt"
-#endif
-#ifndef VMT_SOURCE_DATADIR
-#define VMT_SOURCE_DATADIR ""
 #endif
 
 namespace vmt::config {
@@ -104,6 +102,13 @@ class reader {
       str(n[i], field + "[" + std::to_string(i) + "]", s);
       out.push_back(s);
     }
+  }
+  // YYYY-MM-DD, or MM-DD for a date that comes back every year.
+  void day_of_year_or_date(const YAML::Node& n, const std::string& field, std::string& out) const {
+    str(n, field, out);
+    if (out.empty() || clock::parse_iso_date(out)) return;
+    if (out.size() != 5 || out[2] != '-' || !clock::parse_iso_date("2024-" + out))
+      fail(n, field, "not a date: '" + out + "'", "write YYYY-MM-DD, or MM-DD for every year");
   }
   void date(const YAML::Node& n, const std::string& field, std::string& out) const {
     str(n, field, out);
@@ -261,10 +266,19 @@ config parse(const std::string& file, const YAML::Node& root) {
     for (std::size_t i = 0; i < co.size(); ++i) {
       person p;
       r.person_(co[i], "team.coordinators[" + std::to_string(i) + "]", p);
+      // Mail to the team address is filed as a report: a coordinator (or a notice) there loops.
+      if (!p.email.empty() && text::lower(p.email) == text::lower(c.team.address))
+        r.fail(at(co[i], "email"), "team.coordinators[" + std::to_string(i) + "].email",
+               "is the team address: what vmt sends a coordinator would come back as a report",
+               "give the coordinator's own address");
       c.team.coordinators.push_back(p);
     }
   }
   r.strings(at(t, "notify"), "team.notify", c.team.notify);
+  for (const auto& n : c.team.notify)
+    if (text::lower(n) == text::lower(c.team.address))
+      r.fail(at(t, "notify"), "team.notify", "holds the team address: a notice there would come back as a report",
+             "list the coordinators' own addresses");
   if (c.team.notify.empty())
     for (const auto& p : c.team.coordinators) c.team.notify.push_back(p.email);
 
@@ -361,21 +375,25 @@ config parse(const std::string& file, const YAML::Node& root) {
   }
   if (const auto& hn = at(d, "holidays"); hn.IsDefined() && !hn.IsNull()) {
     if (!hn.IsSequence()) r.fail(hn, "disclosure.holidays", "expected a list of {from, to, name}");
+    c.disclosure.holidays.clear();
     for (std::size_t i = 0; i < hn.size(); ++i) {
       std::string f = "disclosure.holidays[" + std::to_string(i) + "]";
       holiday h;
       if (hn[i].IsScalar()) {
-        r.date(hn[i], f, h.from);
+        r.day_of_year_or_date(hn[i], f, h.from);
         h.to = h.from;
       } else {
         r.known(hn[i], f, {"from", "to", "name", "date"});
-        r.date(at(hn[i], "date"), f + ".date", h.from);
-        if (h.from.empty()) r.date(at(hn[i], "from"), f + ".from", h.from);
-        r.date(at(hn[i], "to"), f + ".to", h.to);
+        r.day_of_year_or_date(at(hn[i], "date"), f + ".date", h.from);
+        if (h.from.empty()) r.day_of_year_or_date(at(hn[i], "from"), f + ".from", h.from);
+        r.day_of_year_or_date(at(hn[i], "to"), f + ".to", h.to);
         r.str(at(hn[i], "name"), f + ".name", h.name);
-        if (h.from.empty()) r.fail(hn[i], f + ".from", "missing", "write from: YYYY-MM-DD");
+        if (h.from.empty()) r.fail(hn[i], f + ".from", "missing", "write from: YYYY-MM-DD (or MM-DD for every year)");
         if (h.to.empty()) h.to = h.from;
-        if (h.to < h.from) r.fail(at(hn[i], "to"), f + ".to", "ends before it starts");
+        if (h.to.size() != h.from.size())
+          r.fail(at(hn[i], "to"), f + ".to", "mixes a dated and a yearly bound", "write both as YYYY-MM-DD or both as MM-DD");
+        else if (!h.yearly() && h.to < h.from)
+          r.fail(at(hn[i], "to"), f + ".to", "ends before it starts");
       }
       c.disclosure.holidays.push_back(h);
     }
@@ -419,6 +437,12 @@ const project* config::find_project(const std::string& name) const {
 
 std::string config::path(const std::string& p) const { return fs::join(base, p); }
 
+std::string config::relative(const std::string& p) const {
+  auto prefix = base.empty() || base.back() == '/' ? base : base + "/";
+  if (!prefix.empty() && p.compare(0, prefix.size(), prefix) == 0) return p.substr(prefix.size());
+  return p;
+}
+
 result<config> load(const std::string& file) {
   std::error_code ec;
   auto abs = std::filesystem::absolute(file, ec).lexically_normal().string();
@@ -457,10 +481,15 @@ std::string locate(const std::string& from_command_line) {
 }
 
 std::string data_dir() {
-  if (const char* env = std::getenv("VMT_DATADIR"); env && *env) return env;
-  if (fs::exists(std::string(VMT_DATADIR) + "/templates")) return VMT_DATADIR;
-  std::string src = VMT_SOURCE_DATADIR;
-  if (!src.empty() && fs::exists(src + "/templates")) return src;
+  // An installation moved as a whole (cmake --install --prefix DIR, a package) keeps share/vmt
+  // beside bin/; otherwise the folder the build was configured to install into. Never the build
+  // or source tree: what vmt writes into a team folder must stay valid after the build is gone.
+  std::error_code ec;
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    auto beside = exe.parent_path().parent_path() / "share" / "vmt";
+    if (std::filesystem::is_directory(beside, ec)) return beside.lexically_normal().string();
+  }
   return VMT_DATADIR;
 }
 

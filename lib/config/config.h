@@ -42,10 +42,13 @@ struct project {
   std::string git_repo;                   // local clone for `vmt versions --git`
 };
 
+// A holiday period: dated (YYYY-MM-DD) or the same every year (MM-DD, which may wrap around the
+// year end: 12-24 .. 01-01).
 struct holiday {
-  std::string from;  // YYYY-MM-DD, inclusive
-  std::string to;    // YYYY-MM-DD, inclusive
+  std::string from;  // YYYY-MM-DD or MM-DD, inclusive
+  std::string to;    // same form as from, inclusive
   std::string name;
+  bool yearly() const { return from.size() == 5; }
 };
 
 struct recipient {
@@ -121,7 +124,9 @@ struct disclosure_settings {
   int hour_utc = 15;
   std::vector<int> weekdays = {2, 3, 4};  // 0=Sunday .. 6=Saturday; default Tue, Wed, Thu
   int distros_max_days = 14;            // linux-distros: never more than 14 days after [vs]
-  std::vector<holiday> holidays;
+  // The seed excludes "holiday periods"; the year end is one everywhere. A `holidays:` list in
+  // vmt.yaml replaces this default.
+  std::vector<holiday> holidays = {{"12-24", "01-01", "year-end holidays"}};
 };
 
 struct limit_settings {
@@ -159,6 +164,9 @@ struct config {
   const person* coordinator() const { return team.coordinators.empty() ? nullptr : &team.coordinators.front(); }
   // Path resolved against the config folder.
   std::string path(const std::string& p) const;
+  // `p` relative to the config folder when it lies inside it (what the store keeps, so that the
+  // team folder can be moved or restored elsewhere); other paths are returned unchanged.
+  std::string relative(const std::string& p) const;
 };
 
 // Load and check `file`. failure::config names the file, line and field; failure::no_input when the
@@ -168,8 +176,9 @@ result<config> load(const std::string& file);
 // The config file to use: --config, else $VMT_CONFIG, else ./vmt.yaml.
 std::string locate(const std::string& from_command_line);
 
-// Where the shipped templates and example config are: $VMT_DATADIR, else the installed data folder,
-// else the source tree (when run from a build folder).
+// Where the installed reference files are (the example config, the procmail recipe, copies of the
+// shipped templates): share/vmt beside the program's bin/ folder, else the configured install
+// folder. Programs do not need it to run: the templates they use are compiled in (tmpl/embedded.h).
 std::string data_dir();
 
 }  // namespace vmt::config

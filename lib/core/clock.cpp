@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "core/test_hooks.h"
+
 namespace vmt::clock {
 
 using namespace std::chrono;
@@ -52,8 +54,8 @@ std::optional<seconds> parse_iso_time(std::string_view s) {
 }
 
 seconds now() {
-  if (const char* fake = std::getenv("VMT_NOW"); fake && *fake)
-    if (auto t = parse_iso_time(fake)) return *t;
+  if (auto pinned = test_hooks::installed().now)
+    if (auto t = pinned()) return *t;
   return time_point_cast<std::chrono::seconds>(system_clock::now());
 }
 

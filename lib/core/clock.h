@@ -1,7 +1,8 @@
 // clock.h: the current time and the date formats vmt writes (ISO 8601, RFC 5322).
 //
-// All of vmt asks this clock, never the system directly, so that tests, demos and fuzzers can pin
-// time with VMT_NOW=2026-05-11T10:00:00Z (or a bare date); production leaves it unset.
+// All of vmt asks this clock, never the system directly. A test build (core/test_hooks.h) can pin
+// it; an installed program always reads the system clock (faketime(1) moves it for a whole
+// process tree, gpg included, which is how the end-to-end tests reach the disclosure hour).
 #pragma once
 
 #include <chrono>
@@ -14,7 +15,7 @@ namespace vmt::clock {
 using seconds = std::chrono::sys_seconds;
 using days = std::chrono::sys_days;
 
-// Now, UTC, to the second (VMT_NOW when set and valid).
+// Now, UTC, to the second.
 seconds now();
 days today();
 

@@ -3,8 +3,8 @@
 // Layout: the content entity (text/plain, or multipart/mixed with attachments) is built as CRLF
 // bytes once; those exact bytes are signed (multipart/signed, detached signature, micalg taken
 // from the signature gpg made) or signed and encrypted in one OpenPGP message (multipart/encrypted,
-// RFC 3156 6.2). With protected headers (v1) the content entity carries From/To/Cc/Subject/...
-// and, when encrypted, the outer Subject is "...".
+// RFC 3156 6.2). With protected headers (v1) the content entity carries From/To/Cc/Subject/...;
+// the outer Subject stays the real one unless the mail asks to hide it (hide_subject).
 #include "crypto/compose.h"
 
 #include <gpg-error.h>
@@ -83,7 +83,8 @@ bool reserved_header(const std::string& name) {
                                    "content-transfer-encoding",
                                    "content-disposition",
                                    "sender",
-                                   "reply-to"};
+                                   "reply-to",
+                                   "auto-submitted"};
   std::string n = text::lower(name);
   return std::any_of(std::begin(reserved), std::end(reserved), [&](const char* r) { return n == r; });
 }
@@ -143,6 +144,12 @@ result<composed> compose(const std::string& gnupg_home, const outgoing& mail) {
   if (date.find_first_of("\r\n") != std::string::npos || date.size() > 100)
     return make_error(failure::data, "date", "not an RFC 5322 date", "leave it empty for now");
   std::vector<std::string> extra;
+  if (!mail.auto_submitted.empty()) {
+    if (mail.auto_submitted != "auto-replied" && mail.auto_submitted != "auto-generated")
+      return make_error(failure::data, "auto_submitted", "'" + mail.auto_submitted + "' is not an RFC 3834 value",
+                        "use auto-replied or auto-generated");
+    extra.push_back("Auto-Submitted: " + mail.auto_submitted);
+  }
   for (const auto& [name, value] : mail.headers) {
     if (!message::valid_header_name(name) || reserved_header(name))
       return make_error(failure::data, "headers",
@@ -259,7 +266,7 @@ result<composed> compose(const std::string& gnupg_home, const outgoing& mail) {
   }
 
   std::vector<std::string> head = envelope;
-  head.push_back(encrypt && mail.protected_headers ? std::string("Subject: ...") : subject_line);
+  head.push_back(encrypt && mail.protected_headers && mail.hide_subject ? std::string("Subject: ...") : subject_line);
   head.push_back(id_line);
   if (!in_reply_to.empty()) head.push_back("In-Reply-To: " + in_reply_to);
   if (!references.empty()) head.push_back(message::fold("References: " + references));

@@ -39,7 +39,14 @@ struct outgoing {
   std::string sign_with;                                     // fingerprint; required
   std::vector<std::string> encrypt_to;                       // fingerprints; empty: signed only
   bool encrypt_to_self = true;  // also encrypt to sign_with, so the team can read what it sent
-  bool protected_headers = true;  // copy Subject etc. into the encrypted payload (v1), "..." outside
+  bool protected_headers = true;  // copy Subject etc. into the signed/encrypted payload (v1)
+  // With protected headers and encryption: the outer Subject is "..." instead of the real one. Off
+  // by default: list filters and the linux-distros list key on the seed's subjects, which must stay
+  // visible; a template asks for it (Outer-Subject: hidden) where the subject says too much.
+  bool hide_subject = false;
+  // RFC 3834: "auto-replied" (acknowledgements), "auto-generated" (notices, reminders); empty for
+  // mail a person sends. Receivers (and our own filter) never answer such mail automatically.
+  std::string auto_submitted;
 };
 
 struct composed {

@@ -79,6 +79,11 @@ struct analysis {
   std::vector<mailbox> reply_to;
   std::vector<mailbox> to;
   std::vector<mailbox> cc;
+  // Mail no person wrote (outer headers): never acknowledged, so that two robots cannot answer
+  // each other forever (RFC 3834).
+  std::string auto_submitted;  // the Auto-Submitted keyword, lower case ("auto-replied"); "" or "no": a person
+  bool bulk = false;           // Precedence: bulk, junk or list, or a List-Id: a list's mail
+  std::string vmt_case;        // X-VMT-Case: a mail vmt itself sent (about this case)
 
   bool encrypted = false;  // all content came out of a decrypted payload
   bool mixed = false;      // encrypted and unencrypted content side by side

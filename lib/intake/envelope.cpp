@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "core/text.h"
 #include "message/address.h"
 #include "message/header.h"
 
@@ -67,6 +68,17 @@ void read_envelope(const message::entity& root, analysis& a) {
   a.in_reply_to = irt.empty() ? std::string() : irt.front();
   a.references = msg_ids(root.value("references"));
   a.date = root.value("date");
+  {
+    std::string as = text::lower(message::unfold(root.value("auto-submitted")));
+    auto end = as.find_first_of(" \t;(");
+    as = as.substr(0, end);
+    auto b = as.find_first_not_of(' ');
+    a.auto_submitted = b == std::string::npos || as == "no" ? std::string() : as.substr(b);
+    std::string precedence = text::lower(message::unfold(root.value("precedence")));
+    a.bulk = precedence.find("bulk") != std::string::npos || precedence.find("junk") != std::string::npos ||
+             precedence.find("list") != std::string::npos || root.header_count("list-id") > 0;
+    a.vmt_case = message::unfold(root.value("x-vmt-case"));
+  }
 
   // From: exactly one header holding exactly one well-formed mailbox, or it does not identify anyone.
   a.from.header_count = root.header_count("from");

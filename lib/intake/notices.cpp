@@ -5,6 +5,9 @@
 #include <spdlog/spdlog.h>
 
 #include "core/clock.h"
+#include "core/text.h"
+
+#include <algorithm>
 #include "crypto/compose.h"
 #include "crypto/keys.h"
 #include "transport/outbox.h"
@@ -32,6 +35,28 @@ status ledger(reception& r, const std::string& case_id, const std::string& kind,
   return r.st.add_event(e);
 }
 
+status skip_ack(reception& r, const store::case_record& c, const std::string& why) {
+  VMT_TRY(events, r.st.case_events(c.id));
+  for (const auto& e : events)
+    if (e.kind == "ack-skipped") return ok_v;
+  VMT_TRY_STATUS(ledger(r, c.id, "ack-skipped", "no acknowledgement: " + why));
+  r.after_step("ack");
+  return ok_v;
+}
+
+std::vector<std::string> notice_recipients(const config::config& cfg) {
+  std::vector<std::string> out;
+  auto add = [&](const std::string& a) {
+    if (!a.empty() && text::lower(a) != text::lower(cfg.team.address) &&
+        std::find(out.begin(), out.end(), a) == out.end())
+      out.push_back(a);
+  };
+  for (const auto& a : cfg.team.notify) add(a);
+  if (cfg.team.notify.empty())
+    for (const auto& p : cfg.team.coordinators) add(p.email);
+  return out;
+}
+
 // Queue the acknowledgement of a new case to the reporter (never quoting report text).
 status queue_ack(reception& r, const store::case_record& c, const store::message_record& first) {
   std::string mid = c.id + ".ack." + first.dedupe_key.substr(0, 12) + "@" + team_domain(r.cfg);
@@ -39,17 +64,9 @@ status queue_ack(reception& r, const store::case_record& c, const store::message
   if (queued) return ok_v;
   // A From that is a valid addr-spec may still be no envelope address ("a b"@x, a@[10.0.0.1],
   // UTF-8): the case is filed and a coordinator answers by hand; refusing would defer it forever.
-  if (c.reporter_email.empty() || !transport::usable_envelope_address(c.reporter_email)) {
-    VMT_TRY(events, r.st.case_events(c.id));
-    for (const auto& e : events)
-      if (e.kind == "ack-skipped") return ok_v;
-    VMT_TRY_STATUS(ledger(r, c.id, "ack-skipped",
-                          c.reporter_email.empty()
-                              ? "no acknowledgement: the report has no usable From address"
-                              : "no acknowledgement: the From address cannot be used to send mail"));
-    r.after_step("ack");
-    return ok_v;
-  }
+  if (c.reporter_email.empty() || !transport::usable_envelope_address(c.reporter_email))
+    return skip_ack(r, c, c.reporter_email.empty() ? "the report has no usable From address"
+                                                   : "the From address cannot be used to send mail");
 
   std::vector<std::string> encrypt_to;
   if (!c.reporter_fingerprint.empty()) encrypt_to.push_back(c.reporter_fingerprint);
@@ -75,6 +92,8 @@ status queue_ack(reception& r, const store::case_record& c, const store::message
   m.to_email = c.reporter_email;
   m.subject = text.subject;
   m.body = text.body;
+  m.auto_submitted = text.auto_submitted;
+  m.hide_subject = text.hide_subject;
   // The report's Message-ID is the sender's: one that no reply may carry is left out, not fatal.
   if (crypto::valid_message_id(first.message_id)) m.in_reply_to = first.message_id;
   m.sign_with = r.cfg.team.key;
@@ -110,8 +129,10 @@ status queue_ack(reception& r, const store::case_record& c, const store::message
 }
 
 // Tell the coordinators that a message was quarantined (no report text: reason, sender, size, hash).
-status queue_quarantine_notice(reception& r, const store::message_record& m, const std::string& reason) {
-  if (r.cfg.team.notify.empty()) return ok_v;
+status queue_quarantine_notice(reception& r, const store::message_record& m, const std::string& reason,
+                               const std::vector<std::string>& encrypted_to) {
+  auto recipients = notice_recipients(r.cfg);
+  if (recipients.empty()) return ok_v;
   const std::string mid = "quarantine." + m.dedupe_key.substr(0, 16) + "@" + team_domain(r.cfg);
   VMT_TRY(queued, transport::is_queued(r.st, mid));
   if (queued) return ok_v;
@@ -128,27 +149,69 @@ status queue_quarantine_notice(reception& r, const store::message_record& m, con
   tmpl::dictionary d;
   d.set("TEAM_ADDRESS", r.cfg.team.address).set("REASON", reason).set("REASON_TEXT", reason_text);
   d.set("RECEIVED", m.received_at).set("FROM", m.from_addr.empty() ? "(none)" : m.from_addr);
-  d.set("SIZE", std::to_string(m.size)).set("SHA256", m.sha256).set("SPOOL", m.spool_path);
+  d.set("SIZE", std::to_string(m.size)).set("SHA256", m.sha256).set("SPOOL", r.cfg.path(m.spool_path));
   d.set("MESSAGE", std::to_string(m.row));
+  std::string keys;
+  for (const auto& k : encrypted_to) keys += (keys.empty() ? "" : ", ") + k;
+  d.set("ENCRYPTED_TO", keys.empty() ? "(not encrypted, or not known)" : keys);
   VMT_TRY(text, tmpl::render_mail(r.templates, "reception/quarantine-notice.tpl", d));
   outgoing_mail o;
   o.message_id = mid;
   o.from_name = "vmt-ingest";
   o.from_email = r.cfg.team.address;
-  o.to_list = r.cfg.team.notify;
+  o.to_list = recipients;
   o.subject = text.subject;
   o.body = text.body;
+  o.auto_submitted = text.auto_submitted;
   o.sign_with = r.cfg.team.key;
   VMT_TRY(bytes, r.compose(o));
   transport::queued_mail qm;
   qm.message_id = o.message_id;
   qm.kind = "quarantine-notice";
   qm.sender = r.cfg.team.address;
-  qm.recipients = r.cfg.team.notify;
+  qm.recipients = recipients;
   return r.st.transaction([&]() -> status {
     VMT_TRY(fresh, transport::enqueue(r.st, r.cfg, qm, bytes.first));
     (void)fresh;
     return ok_v;
+  });
+}
+
+status queue_follow_up_notice(reception& r, const store::case_record& c, const store::message_record& m) {
+  auto recipients = notice_recipients(r.cfg);
+  if (recipients.empty()) return ok_v;
+  const std::string mid = c.id + ".follow-up." + m.dedupe_key.substr(0, 12) + "@" + team_domain(r.cfg);
+  VMT_TRY(queued, transport::is_queued(r.st, mid));
+  if (queued) return ok_v;
+  const bool reporter = !m.from_addr.empty() && text::lower(m.from_addr) == text::lower(c.reporter_email);
+  tmpl::dictionary d;
+  d.set("CASE_ID", c.id).set("FROM", m.from_addr.empty() ? "(no From)" : m.from_addr);
+  d.set("WHO", reporter ? "the reporter" : "someone who is not the reporter");
+  d.set("RECEIVED", m.received_at).set("MESSAGE", std::to_string(m.row));
+  d.set("BUG_URL", c.tracker_url.empty() ? "(no bug yet)" : c.tracker_url);
+  d.set("VENDOR", r.cfg.team.vendor).set("TEAM_NAME", r.cfg.team.name);
+  VMT_TRY(text, tmpl::render_mail(r.templates, "reception/follow-up-notice.tpl", d));
+  outgoing_mail o;
+  o.message_id = mid;
+  o.from_name = "vmt-ingest";
+  o.from_email = r.cfg.team.address;
+  o.to_list = recipients;
+  o.subject = text.subject;
+  o.body = text.body;
+  o.auto_submitted = text.auto_submitted;
+  o.hide_subject = text.hide_subject;
+  o.sign_with = r.cfg.team.key;
+  VMT_TRY(bytes, r.compose(o));
+  transport::queued_mail qm;
+  qm.message_id = mid;
+  qm.case_id = c.id;
+  qm.kind = "follow-up-notice";
+  qm.sender = r.cfg.team.address;
+  qm.recipients = recipients;
+  return r.st.transaction([&]() -> status {
+    VMT_TRY(fresh, transport::enqueue(r.st, r.cfg, qm, bytes.first));
+    if (!fresh) return ok_v;
+    return ledger(r, c.id, "mail-queued", "coordinators told of a follow-up from " + (m.from_addr.empty() ? std::string("(no From)") : m.from_addr), recipients, {}, mid);
   });
 }
 
@@ -163,6 +226,8 @@ result<std::pair<std::string, std::string>> default_compose(const config::config
   o.in_reply_to = m.in_reply_to;
   o.sign_with = m.sign_with;
   o.encrypt_to = m.encrypt_to;
+  o.auto_submitted = m.auto_submitted;
+  o.hide_subject = m.hide_subject;
   VMT_TRY(c, crypto::compose(cfg.path(cfg.gnupg_home), o));
   return std::make_pair(std::move(c.bytes), std::move(c.message_id));
 }

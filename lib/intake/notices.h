@@ -22,8 +22,21 @@ status ledger(reception& r, const std::string& case_id, const std::string& kind,
 // is known and usable, else signed only; once per report (idempotent by Message-ID).
 status queue_ack(reception& r, const store::case_record& c, const store::message_record& first);
 
-// Tell the coordinators that a message was quarantined: reason, sender, size, hash, no content.
-status queue_quarantine_notice(reception& r, const store::message_record& m, const std::string& reason);
+// Record once that a new case gets no acknowledgement, and why.
+status skip_ack(reception& r, const store::case_record& c, const std::string& why);
+
+// Who is told of quarantined mail and follow-ups: team.notify, else the coordinators; never the
+// team address itself (the notice would come back as a report).
+std::vector<std::string> notice_recipients(const config::config& cfg);
+
+// Tell the coordinators that a message was quarantined: reason, sender, size, hash, the keys it
+// was encrypted to, no content.
+status queue_quarantine_notice(reception& r, const store::message_record& m, const std::string& reason,
+                               const std::vector<std::string>& encrypted_to);
+
+// Tell the coordinators that a follow-up arrived on a case and waits for an answer (no content:
+// it is on the private bug and in `vmt show CASE --text`).
+status queue_follow_up_notice(reception& r, const store::case_record& c, const store::message_record& m);
 
 // The default composer: sign (and encrypt) through crypto::compose; returns bytes and Message-ID.
 result<std::pair<std::string, std::string>> default_compose(const config::config& cfg, const outgoing_mail& m);

@@ -12,63 +12,21 @@
 #include "core/text.h"
 #include "crypto/compose.h"
 #include "crypto/keys.h"
+#include "intake/internal.h"
 #include "intake/notices.h"
 #include "message/codec.h"
 #include "transport/outbox.h"
 
 namespace vmt::intake {
 
-namespace {
-
-using detail::default_compose;
-using detail::ledger;
-using detail::queue_ack;
-using detail::queue_quarantine_notice;
+namespace detail {
 
 std::string now_iso() { return clock::iso_time(clock::now()); }
-
-// Find "[PREFIX-YYYY-NNN]" in a subject: the case tag that our acknowledgements carry.
-std::string case_id_in_subject(const std::string& subject, const std::string& prefix) {
-  auto pos = subject.find("[" + prefix + "-");
-  while (pos != std::string::npos) {
-    auto close = subject.find(']', pos);
-    if (close == std::string::npos) break;
-    auto id = subject.substr(pos + 1, close - pos - 1);
-    if (store::parse_case_id(id, prefix)) return id;
-    pos = subject.find("[" + prefix + "-", pos + 1);
-  }
-  return {};
-}
 
 std::string strip_angles(std::string s) {
   auto b = s.find_first_not_of(" \t<");
   auto e = s.find_last_not_of(" \t>");
   return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
-}
-
-// The case an incoming message follows up on, if any: a reply to one of our mails or to one of the
-// case's messages, the same Message-ID as a filed message (a resend), or the case tag in the subject.
-result<std::string> follow_up_case(reception& r, const analysis& a) {
-  std::vector<std::string> ids;
-  if (!a.in_reply_to.empty()) ids.push_back(strip_angles(a.in_reply_to));
-  for (auto it = a.references.rbegin(); it != a.references.rend(); ++it) ids.push_back(strip_angles(*it));
-  if (!a.message_id.empty()) ids.push_back(strip_angles(a.message_id));
-  for (const auto& id : ids) {
-    if (id.empty()) continue;
-    VMT_TRY(msgs, r.st.find_messages_by_message_id(id));
-    for (const auto& m : msgs)
-      if (!m.case_id.empty()) return m.case_id;
-    VMT_TRY(q, r.st.raw().prepare("SELECT case_id FROM outbox WHERE message_id = ?1 AND case_id IS NOT NULL"));
-    q.bind(1, id);
-    VMT_TRY(row, q.step());
-    if (row) return q.text(0);
-  }
-  auto tagged = case_id_in_subject(a.subject, r.cfg.team.case_prefix);
-  if (!tagged.empty()) {
-    VMT_TRY(c, r.st.find_case(tagged));
-    if (c) return tagged;
-  }
-  return std::string();
 }
 
 // The first `n` bytes of `s`, cut back to a UTF-8 character boundary (trackers' JSON APIs refuse
@@ -98,22 +56,6 @@ void describe_signature(const analysis& a, std::string& out) {
   if (s.status == sig_status::valid) out += s.matches_from ? ", matches From" : ", does NOT match From";
 }
 
-struct tracker_session {
-  reception& r;
-  std::unique_ptr<tracker::tracker> t;
-  // Store writes of a step that must happen exactly once (ledger lines): committed in the same
-  // transaction as the step's record, so that a crash between the tracker call and the record
-  // (the step is then redone) does not tell the ledger twice.
-  std::vector<std::function<status()>> once;
-  result<tracker::tracker*> get() {
-    if (!t) {
-      auto o = r.open_tracker();
-      if (!o) return std::move(o).err();
-      t = std::move(o).value();
-    }
-    return t.get();
-  }
-};
 
 // Run one tracker step unless the store says it is done; record it as done afterwards.
 status step(reception& r, tracker_session& ts, const std::string& case_id, const std::string& op,
@@ -138,6 +80,17 @@ status step(reception& r, tracker_session& ts, const std::string& case_id, const
   return ok_v;
 }
 
+}  // namespace detail
+
+namespace {
+
+using detail::default_compose;
+using detail::ledger;
+using detail::now_iso;
+using detail::step;
+using detail::tracker_session;
+using detail::utf8_prefix;
+
 }  // namespace
 
 const char* to_string(outcome o) {
@@ -146,6 +99,7 @@ const char* to_string(outcome o) {
     case outcome::follow_up: return "follow-up";
     case outcome::duplicate: return "duplicate";
     case outcome::quarantined: return "quarantined";
+    case outcome::ignored: return "ignored";
   }
   return "?";
 }
@@ -165,6 +119,15 @@ reception make_reception(const config::config& cfg, store::store& st, const tmpl
   };
   r.compose = [&cfg](const outgoing_mail& m) { return default_compose(cfg, m); };
   return r;
+}
+
+result<std::string> embargo_reminder(const config::config& cfg, const tmpl::engine& templates,
+                                     const std::string& end_date) {
+  tmpl::dictionary d;
+  d.set("VENDOR", cfg.team.vendor).set("TEAM_NAME", cfg.team.name).set("NINETY_DAYS", end_date);
+  VMT_TRY(text, templates.render("reception/embargo-reminder.tpl", d));
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  return text;
 }
 
 std::string route_project(const config::config& cfg, const analysis& a) {
@@ -212,14 +175,7 @@ status complete_case_reception(reception& r, const std::string& case_id) {
   const std::string tracker_project = c.project == "unknown" ? r.cfg.tracker.ossa_project : c.project;
 
   // 1. The bug, private security, its description prefixed with the embargo reminder.
-  std::string reminder;
-  {
-    tmpl::dictionary d;
-    d.set("VENDOR", r.cfg.team.vendor).set("TEAM_NAME", r.cfg.team.name).set("NINETY_DAYS", c.embargo_end);
-    VMT_TRY(text, r.templates.render("reception/embargo-reminder.tpl", d));
-    reminder = text;
-    while (!reminder.empty() && reminder.back() == '\n') reminder.pop_back();
-  }
+  VMT_TRY(reminder, embargo_reminder(r.cfg, r.templates, c.embargo_end));
   VMT_TRY_STATUS(step(r, ts, case_id, "create", [&](tracker::tracker& t) -> result<std::string> {
     VMT_TRY(existing, t.find_bug_for_case(case_id, tracker_project));
     tracker::bug_ref ref;
@@ -291,12 +247,27 @@ status complete_case_reception(reception& r, const std::string& case_id) {
                           VMT_TRY_STATUS(t.subscribe(bug, project->security_team));
                           ts.once.push_back([&r, case_id, team = project->security_team]() -> status {
                             VMT_TRY_STATUS(
-                                r.st.grant_access({case_id, team, "team", "", now_iso(), r.actor}));
+                                r.st.grant_access({case_id, team, "team", "", now_iso(), r.actor, team}));
                             return ledger(r, case_id, "disclosed",
                                           "core security review team subscribed to the private bug", {team});
                           });
                           return project->security_team;
                         }));
+  }
+
+  // 3b. The reporter, where the tracker knows them (seed "Patch development": the reporter is on
+  //     the private bug's subscription list).
+  if (c.is_private && transport::usable_envelope_address(c.reporter_email)) {
+    VMT_TRY_STATUS(step(r, ts, case_id, "subscribe-reporter", [&](tracker::tracker& t) -> result<std::string> {
+      VMT_TRY(name, t.person_for_email(c.reporter_email));
+      if (!name) return std::string("not known to the tracker");
+      VMT_TRY_STATUS(t.subscribe(bug, *name));
+      ts.once.push_back([&r, case_id, email = c.reporter_email, who = *name]() -> status {
+        VMT_TRY_STATUS(r.st.grant_access({case_id, email, "reporter", "", now_iso(), r.actor, who}));
+        return ledger(r, case_id, "disclosed", "the reporter subscribed to the private bug as " + who, {email});
+      });
+      return *name;
+    }));
   }
 
   // 4. The reception comment.
@@ -365,7 +336,7 @@ result<std::string> adopt_bug(reception& r, const std::string& bug_id, const std
     c.created_at = c.updated_at = received;
     VMT_TRY_STATUS(r.st.insert_case(c, year, store::parse_case_id(id, r.cfg.team.case_prefix)->second));
     for (const auto& p : r.cfg.team.coordinators)
-      VMT_TRY_STATUS(r.st.grant_access({id, p.email, "coordinator", p.key, received, r.actor}));
+      VMT_TRY_STATUS(r.st.grant_access({id, p.email, "coordinator", p.key, received, r.actor, {}}));
     VMT_TRY_STATUS(r.st.mark_tracker_op(id, "create", "done", bug.ref.id, received));
     return ledger(r, id, "received", "report received as " + t->kind() + " bug " + bug.ref.id +
                                          (is_private ? " (private)" : " (public)"));
@@ -373,210 +344,13 @@ result<std::string> adopt_bug(reception& r, const std::string& bug_id, const std
   VMT_TRY_STATUS(t->link_case(bug.ref.id, id));
   // The embargo reminder goes at the top of the existing description (seed, Reception).
   if (is_private) {
-    tmpl::dictionary d;
-    d.set("VENDOR", r.cfg.team.vendor).set("TEAM_NAME", r.cfg.team.name).set("NINETY_DAYS",
-                                                                           clock::iso_date(today + std::chrono::days{r.cfg.embargo.days}));
-    VMT_TRY(text, r.templates.render("reception/embargo-reminder.tpl", d));
-    while (!text.empty() && text.back() == '\n') text.pop_back();
+    VMT_TRY(text, embargo_reminder(r.cfg, r.templates, clock::iso_date(today + std::chrono::days{r.cfg.embargo.days})));
     if (bug.description.compare(0, text.size(), text) != 0)
       VMT_TRY_STATUS(t->set_description(bug.ref.id, text + "\n\n" + bug.description));
     VMT_TRY_STATUS(r.st.mark_tracker_op(id, "reminder", "done", text, now_iso()));
   }
   VMT_TRY_STATUS(complete_case_reception(r, id));
   return id;
-}
-
-namespace {
-// Milliseconds since `t0`, for the debug log of where reception spends its time.
-double since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-}
-}  // namespace
-
-result<receipt> receive(reception& r, const spooled& msg) {
-  const auto t0 = std::chrono::steady_clock::now();
-  receipt out;
-  const std::string key = msg.truncated ? msg.sha256 : dedupe_key(msg.data);
-  out.dedupe_key = key;
-  // Two copies of one message delivered at once: the second waits here, then sees it done.
-  VMT_TRY(guard, lock::acquire(r.cfg.path(r.cfg.spool), "msg-" + key.substr(0, 32),
-                               std::max(r.cfg.store.busy_timeout_ms, 1000)));
-
-  VMT_TRY(existing, r.st.find_message_by_key(key));
-  if (existing && existing->state == "quarantined") {
-    // The previous delivery may have died between the quarantine and the coordinators' notice.
-    VMT_TRY(held, r.st.quarantined());
-    for (const auto& x : held)
-      if (x.message == existing->row) VMT_TRY_STATUS(queue_quarantine_notice(r, *existing, x.reason));
-  }
-  if (existing && (existing->state == "done" || existing->state == "quarantined")) {
-    out.what = outcome::duplicate;
-    out.case_id = existing->case_id;
-    spdlog::info("message {} already {}; nothing to do", key.substr(0, 12), existing->state);
-    return out;
-  }
-
-  store::message_record m;
-  bool is_new_case = false;
-  if (existing) {
-    m = *existing;  // a previous delivery filed it and stopped (crash, outage): finish its work
-    VMT_TRY(first, r.st.case_messages(m.case_id));
-    is_new_case = !first.empty() && first.front().row == m.row;
-  } else {
-    analysis a;
-    if (msg.truncated) {
-      a.readable = false;
-      a.quarantine_reason = "too-large";
-    } else {
-      VMT_TRY(an, r.analyze(msg.data));
-      a = std::move(an);
-    }
-    spdlog::debug("message {}: read in {:.1f} ms", key.substr(0, 12), since(t0));
-    const auto received = now_iso();
-    m.dedupe_key = key;
-    m.sha256 = msg.sha256;
-    m.message_id = strip_angles(a.message_id);
-    m.received_at = received;
-    m.spool_path = msg.path;
-    m.size = static_cast<std::int64_t>(msg.size);
-    if (const auto* from = a.from.single()) {
-      m.from_addr = from->addr;
-      m.from_name = from->name;
-    } else if (!a.from.mailboxes.empty()) {
-      m.from_addr = a.from.mailboxes.front().addr;
-    }
-    m.subject = a.subject;
-    m.encrypted = a.encrypted;
-    m.mixed = a.mixed;
-    m.sig_status = to_string(a.signature.status);
-    m.verdict = verdict_json(a);
-    m.body = a.body;
-    m.plain = a.plain;
-
-    if (!a.readable) {
-      m.state = "quarantined";
-      m.body.clear();
-      m.plain.clear();
-      VMT_TRY_STATUS(r.st.transaction([&]() -> status {
-        VMT_TRY(row, r.st.insert_message(m));
-        m.row = row;
-        return r.st.quarantine(row, a.quarantine_reason, "", received);
-      }));
-      r.after_step("store");
-      spdlog::warn("message {} quarantined: {}", key.substr(0, 12), a.quarantine_reason);
-      VMT_TRY_STATUS(queue_quarantine_notice(r, m, a.quarantine_reason));
-      out.what = outcome::quarantined;
-      out.reason = a.quarantine_reason;
-      return out;
-    }
-
-    VMT_TRY(followed, follow_up_case(r, a));
-    // The reporter's key: the one that signed, when it is theirs; else one the team holds for them.
-    // Looked up before the transaction below: gpg must not run while the store's write lock is held.
-    std::string reporter_key;
-    if (a.signature.status == sig_status::valid && a.signature.matches_from) {
-      reporter_key = a.signature.fingerprint;
-    } else if (const auto* from = a.from.single(); from && followed.empty()) {
-      auto keys = crypto::keys_for_email(r.cfg.path(r.cfg.gnupg_home), from->addr);
-      if (keys && !keys->empty() && keys->front().usable_for_encryption()) reporter_key = keys->front().fingerprint;
-    }
-    VMT_TRY_STATUS(r.st.transaction([&]() -> status {
-      if (!followed.empty()) {
-        m.case_id = followed;
-      } else {
-        auto today = clock::today();
-        int year = static_cast<int>(std::chrono::year_month_day{today}.year());
-        VMT_TRY(id, r.st.next_case_id(r.cfg.team.case_prefix, year));
-        auto seq = store::parse_case_id(id, r.cfg.team.case_prefix)->second;
-        store::case_record c;
-        c.id = id;
-        c.title = case_title(a, received);
-        c.project = route_project(r.cfg, a);
-        c.is_private = true;
-        c.embargo_end = clock::iso_date(today + std::chrono::days{r.cfg.embargo.days});
-        c.encrypted = a.encrypted;
-        c.sig_status = to_string(a.signature.status);
-        c.sig_fingerprint = a.signature.fingerprint;
-        c.sig_trust = a.signature.trust;
-        c.sig_matches_from = a.signature.matches_from;
-        if (const auto* from = a.from.single()) {
-          c.reporter_name = from->name;
-          c.reporter_email = from->addr;
-        }
-        c.reporter_fingerprint = reporter_key;
-        c.created_at = c.updated_at = received;
-        VMT_TRY_STATUS(r.st.insert_case(c, year, seq));
-        // Who may learn of the report from the start (lesser disclosure): the reporter and the
-        // coordinators; the project's core security reviewers when they are subscribed.
-        auto grant = [&](const std::string& who, const std::string& kind, const std::string& key) {
-          return r.st.grant_access({id, who, kind, key, received, r.actor});
-        };
-        if (!c.reporter_email.empty()) VMT_TRY_STATUS(grant(c.reporter_email, "reporter", c.reporter_fingerprint));
-        for (const auto& p : r.cfg.team.coordinators) VMT_TRY_STATUS(grant(p.email, "coordinator", p.key));
-        m.case_id = id;
-        is_new_case = true;
-      }
-      m.state = "filed";
-      VMT_TRY(row, r.st.insert_message(m));
-      m.row = row;
-      for (const auto& att : a.attachments) {
-        store::attachment_record ar;
-        ar.message = row;
-        ar.filename = att.filename;
-        ar.content_type = att.content_type;
-        ar.encrypted = att.encrypted;
-        ar.is_signed = att.is_signed;
-        ar.data = att.data;
-        VMT_TRY_STATUS(r.st.add_attachment(ar));
-      }
-      std::string sig;
-      describe_signature(a, sig);
-      std::string flags;
-      for (const auto& f : a.flags) flags += (flags.empty() ? "" : ", ") + f;
-      return ledger(r, m.case_id, is_new_case ? "received" : "follow-up",
-                    std::string(is_new_case ? "report received" : "follow-up received") + " from " +
-                        (m.from_addr.empty() ? "(no From)" : m.from_addr) + "; " +
-                        (a.encrypted ? "encrypted" : a.mixed ? "partly encrypted (mixed content)" : "not encrypted") +
-                        "; signature " + sig + (flags.empty() ? "" : "; flags: " + flags),
-                    {}, {}, m.message_id);
-    }));
-    r.after_step("store");
-    spdlog::info("message {} filed on case {}{}", key.substr(0, 12), m.case_id, is_new_case ? " (new)" : "");
-  }
-
-  // Tracker steps run for every message of the case until done: a follow-up arriving while the
-  // tracker was down completes the reception too.
-  spdlog::debug("message {}: filed at {:.1f} ms", key.substr(0, 12), since(t0));
-  VMT_TRY_STATUS(complete_case_reception(r, m.case_id));
-  spdlog::debug("message {}: tracker steps done at {:.1f} ms", key.substr(0, 12), since(t0));
-  if (is_new_case) {
-    VMT_TRY(c, r.st.find_case(m.case_id));
-    VMT_TRY_STATUS(queue_ack(r, *c, m));
-    spdlog::debug("message {}: acknowledgement queued at {:.1f} ms", key.substr(0, 12), since(t0));
-  } else {
-    // A follow-up from the reporter goes to the private bug, as all discussion should; other
-    // senders (stakeholders asking for access) stay on the case for a coordinator to decide.
-    VMT_TRY(c, r.st.find_case(m.case_id));
-    if (c && !m.from_addr.empty() && text::lower(m.from_addr) == text::lower(c->reporter_email) && !m.body.empty()) {
-      tracker_session ts{r, nullptr, {}};
-      const std::string bug = c->tracker_bug;
-      VMT_TRY_STATUS(step(
-          r, ts, m.case_id, "comment:msg:" + key.substr(0, 16),
-          [&](tracker::tracker& t) -> result<std::string> {
-            VMT_TRY_STATUS(t.comment(
-                bug, "msg:" + key.substr(0, 16),
-                message::repair_utf8("Follow-up from the reporter (" + m.received_at + "):\n\n" + m.body)));
-            return std::string("posted");
-          }));
-    }
-  }
-  VMT_TRY_STATUS(r.st.transaction([&]() -> status {
-    m.state = "done";
-    return r.st.update_message(m);
-  }));
-  out.what = is_new_case ? outcome::new_case : outcome::follow_up;
-  out.case_id = m.case_id;
-  return out;
 }
 
 }  // namespace vmt::intake

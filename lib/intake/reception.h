@@ -22,7 +22,8 @@
 
 namespace vmt::intake {
 
-enum class outcome { new_case, follow_up, duplicate, quarantined };
+// ignored: a mail vmt itself sent that came back (a loop), kept in the spool, never filed.
+enum class outcome { new_case, follow_up, duplicate, quarantined, ignored };
 const char* to_string(outcome o);
 
 struct receipt {
@@ -42,6 +43,8 @@ struct outgoing_mail {
   std::string sign_with;
   std::vector<std::string> encrypt_to;
   std::vector<std::string> to_list;  // several recipients (notices)
+  std::string auto_submitted;        // RFC 3834, from the template (every reception mail is automatic)
+  bool hide_subject = false;         // from the template (Outer-Subject: hidden)
 };
 
 struct reception {
@@ -77,6 +80,11 @@ status complete_case_reception(reception& r, const std::string& case_id);
 // the reception steps on the existing bug (reminder at the top of its description when private,
 // ossa task, security team, reception comment). Adopting the same bug again returns its case.
 result<std::string> adopt_bug(reception& r, const std::string& bug_id, const std::string& project);
+
+// The embargo reminder (seed, "Reception embargo reminder") that ends on `end_date`, without its
+// trailing newlines: what goes at the top of a private bug's description.
+result<std::string> embargo_reminder(const config::config& cfg, const tmpl::engine& templates,
+                                     const std::string& end_date);
 
 // The project a message is about: subject tag, recipient address, then keywords; "unknown".
 std::string route_project(const config::config& cfg, const analysis& a);

@@ -14,6 +14,8 @@
 
 #include "core/fs.h"
 #include "core/hash.h"
+#include "core/text.h"
+#include "intake/envelope.h"
 
 namespace vmt::intake {
 
@@ -158,6 +160,46 @@ std::string dedupe_key(std::string_view raw) {
   }
   kept.append(raw.substr(std::min(pos, raw.size())));
   return hash::sha256_hex(kept);
+}
+
+thread_ids read_thread_ids(std::string_view raw) {
+  thread_ids out;
+  std::string name, value;
+  auto take = [&] {
+    auto lower = text::lower(name);
+    if (lower == "message-id" && out.message_id.empty()) {
+      auto ids = detail::msg_ids(value);
+      if (!ids.empty()) out.message_id = ids.front();
+    } else if (lower == "in-reply-to" && out.in_reply_to.empty()) {
+      auto ids = detail::msg_ids(value);
+      if (!ids.empty()) out.in_reply_to = ids.front();
+    } else if (lower == "references" && out.references.empty()) {
+      out.references = detail::msg_ids(value);
+    }
+    name.clear();
+    value.clear();
+  };
+  std::size_t pos = raw.substr(0, 5) == "From " ? raw.find('\n') : 0;
+  if (pos == std::string_view::npos) return out;
+  if (pos) ++pos;
+  while (pos < raw.size()) {
+    auto eol = raw.find('\n', pos);
+    std::size_t end = eol == std::string_view::npos ? raw.size() : eol + 1;
+    std::string_view line = raw.substr(pos, end - pos);
+    pos = end;
+    if (line == "\n" || line == "\r\n") break;
+    if (line[0] == ' ' || line[0] == '\t') {
+      if (!name.empty()) value.append(line);
+      continue;
+    }
+    if (!name.empty()) take();
+    auto colon = line.find(':');
+    if (colon == std::string_view::npos) continue;
+    name.assign(line.substr(0, colon));
+    value.assign(line.substr(colon + 1));
+  }
+  if (!name.empty()) take();
+  return out;
 }
 
 result<lock> lock::acquire(const std::string& spool_dir, const std::string& name, int timeout_ms) {

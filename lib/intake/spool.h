@@ -8,6 +8,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/status.h"
 
@@ -30,6 +31,15 @@ result<spooled> spool_bytes(std::string_view raw, const std::string& spool_dir);
 // (Received, Return-Path, Delivered-To, X-Original-To, an mbox "From " line), which each hop or
 // delivery path adds differently.
 std::string dedupe_key(std::string_view raw);
+
+// Where a message stands in a thread, read from its header block alone (no MIME parsing, no gpg):
+// enough for a follow-up delivered at the same moment as its report to find it.
+struct thread_ids {
+  std::string message_id;               // without angle brackets
+  std::string in_reply_to;
+  std::vector<std::string> references;  // oldest first
+};
+thread_ids read_thread_ids(std::string_view raw);
 
 // An exclusive advisory lock (flock) on DIR/spool/.locks/<name>, released when the object dies or
 // the process is killed. Waits up to `timeout_ms`; failure::temporary when it cannot get it.

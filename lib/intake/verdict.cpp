@@ -137,6 +137,8 @@ std::string verdict_json(const analysis& a) {
   j["message_id"] = a.message_id;
   j["in_reply_to"] = a.in_reply_to;
   j["references"] = a.references;
+  j["auto_submitted"] = a.auto_submitted;
+  j["bulk"] = a.bulk;
   nlohmann::json parts = nlohmann::json::array();
   for (const auto& p : a.parts) {
     // File names inside a ciphertext are report data: left out of the verdict.

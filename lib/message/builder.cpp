@@ -35,10 +35,39 @@ std::string content_type_line(std::string_view mime_type, std::string_view param
   return fold("Content-Type: " + std::string(mime_type) + std::string(params));
 }
 
+namespace {
+// Can this text travel as 7bit inside a signed entity, untouched by any transport? ASCII only,
+// lines under 998 octets, no trailing white space (some relays strip it, breaking the signature),
+// no line an mbox writer would escape ("From ").
+bool seven_bit_safe(std::string_view text) {
+  std::size_t line_start = 0;
+  for (std::size_t i = 0; i <= text.size(); ++i) {
+    if (i == text.size() || text[i] == '\n') {
+      auto line = text.substr(line_start, i - line_start);
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      if (line.size() > 990 || line.substr(0, 5) == "From ") return false;
+      if (!line.empty() && (line.back() == ' ' || line.back() == '\t')) return false;
+      line_start = i + 1;
+      continue;
+    }
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x7f || (c < 0x20 && c != '\t' && c != '\r')) return false;
+  }
+  return true;
+}
+}  // namespace
+
 part text_part(std::string_view utf8, std::string_view extra_params) {
   part p;
   p.header_lines.push_back(
       content_type_line("text/plain", format_param("charset", "utf-8") + std::string(extra_params)));
+  // Quoted-printable only where needed: an announcement's plain rST stays readable as sent.
+  if (seven_bit_safe(utf8)) {
+    p.header_lines.push_back("Content-Transfer-Encoding: 7bit");
+    p.body = to_crlf(utf8);
+    if (!p.body.empty() && p.body.size() >= 2 && p.body.compare(p.body.size() - 2, 2, "\r\n") != 0) p.body += "\r\n";
+    return p;
+  }
   p.header_lines.push_back("Content-Transfer-Encoding: quoted-printable");
   p.body = qp_encode_text(repair_utf8(utf8));
   return p;

@@ -27,6 +27,7 @@ result<std::vector<period>> periods(const config::disclosure_settings& s) {
   std::vector<period> out;
   for (std::size_t i = 0; i < s.holidays.size(); ++i) {
     const auto& h = s.holidays[i];
+    if (h.yearly()) continue;  // checked by month and day (yearly_holiday)
     std::string field = "disclosure.holidays[" + std::to_string(i) + "]";
     auto from = clock::parse_iso_date(h.from);
     auto to = clock::parse_iso_date(h.to.empty() ? h.from : h.to);
@@ -121,7 +122,20 @@ std::string verdict_id(day_verdict v) {
   return "?";
 }
 
+// The yearly period (MM-DD .. MM-DD, possibly across the year end) holding `d`, by name.
+static std::string yearly_holiday(clock::days d, const config::disclosure_settings& s) {
+  auto md = clock::iso_date(d).substr(5);
+  for (const auto& h : s.holidays) {
+    if (!h.yearly()) continue;
+    const auto& to = h.to.empty() ? h.from : h.to;
+    bool inside = h.from <= to ? (md >= h.from && md <= to) : (md >= h.from || md <= to);
+    if (inside) return h.name.empty() ? h.from + ".." + to : h.name;
+  }
+  return {};
+}
+
 std::string holiday_on(clock::days d, const config::disclosure_settings& s) {
+  if (auto y = yearly_holiday(d, s); !y.empty()) return y;
   auto ps = periods(s);
   if (!ps) {
     // Report nothing here: explain()/check() turn a bad period into a config error.
@@ -161,11 +175,12 @@ result<schedule_plan> explain(clock::days notified, const config::disclosure_set
       return plan;
     }
     auto hol = std::find_if(ps.begin(), ps.end(), [&](const period& p) { return d >= p.from && d <= p.to; });
+    auto yearly = yearly_holiday(d, s);
     if (wd == 0 || wd == 6) {
       note.reason = "weekend";
-    } else if (hol != ps.end()) {
+    } else if (hol != ps.end() || !yearly.empty()) {
       note.verdict = day_verdict::holiday;
-      note.reason = "holiday '" + hol->name + "'";
+      note.reason = "holiday '" + (yearly.empty() ? hol->name : yearly) + "'";
     } else {
       note.business_day = ++n;
       if (n < s.min_business_days) {

@@ -163,7 +163,7 @@ std::string_view verb_name(verb v) {
     case verb::challenge:
       return "challenge";
     case verb::describe:
-      return "describe";
+      return "review";  // `vmt review` submits the description for review (`vmt describe` only drafts it)
     case verb::cve_request:
       return "cve-request";
     case verb::cve_assign:
@@ -191,7 +191,7 @@ std::optional<verb> parse_verb(std::string_view s) {
   for (auto& c : k)
     if (c == '_') c = '-';
   if (k == "wont-fix" || k == "wontfix") return verb::wont_fix;
-  if (k == "review") return verb::describe;
+  if (k == "describe") return verb::describe;
   for (verb v : verbs)
     if (k == verb_name(v)) return v;
   return std::nullopt;

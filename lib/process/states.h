@@ -55,7 +55,7 @@ bool is_open(ossa_status s);
 enum class verb {
   confirm,      // the VMT confirms an OSSA is warranted
   challenge,    // the need for an OSSA is challenged: back to Incomplete until resolved
-  describe,     // the impact description is posted for review (alias "review")
+  describe,     // the impact description is submitted for review (`vmt review`; alias "describe")
   cve_request,  // the CVE request is sent to MITRE
   cve_assign,   // MITRE assigned the CVE
   notify,       // embargoed disclosure to the downstream stakeholders
@@ -69,7 +69,7 @@ enum class verb {
 
 // The verb's command name: "cve-request", "won't-fix", ...
 std::string_view verb_name(verb v);
-// Command name to verb ("wont-fix", "won't-fix", "wont_fix", "review" -> describe).
+// Command name to verb ("wont-fix", "won't-fix", "wont_fix", "describe" -> review).
 std::optional<verb> parse_verb(std::string_view s);
 std::span<const verb> all_verbs();
 

@@ -178,6 +178,18 @@ ALTER TABLE outbox ADD COLUMN phase TEXT;         -- how far the current attempt
 ALTER TABLE outbox ADD COLUMN next_attempt TEXT;  -- after a temporary failure: not retried before this UTC time
 ALTER TABLE outbox ADD COLUMN receipt TEXT;       -- the transport's answer (SMTP reply, sendmail status)
 )sql",
+      // 5: changes of plan and replies. A forced disclosure date says why (notify accepts it then);
+      // messages keep their thread (a follow-up arriving with its report joins the same case) and
+      // whether someone answered a follow-up; a subscriber's tracker name (tracker sync).
+      R"sql(
+ALTER TABLE cases ADD COLUMN disclosure_forced TEXT;  -- the reason a date outside the rules was forced
+ALTER TABLE messages ADD COLUMN in_reply_to TEXT;
+ALTER TABLE messages ADD COLUMN refs TEXT;            -- JSON list: References, oldest first
+ALTER TABLE messages ADD COLUMN answered_at TEXT;     -- a follow-up answered (vmt reply / vmt answered)
+ALTER TABLE messages ADD COLUMN answered_by TEXT;
+ALTER TABLE access ADD COLUMN tracker_name TEXT;      -- subscribed on the tracker under this name
+CREATE INDEX messages_in_reply_to ON messages(in_reply_to);
+)sql",
   };
   return steps;
 }

@@ -9,11 +9,56 @@ namespace vmt::store {
 
 namespace {
 
+std::string to_json_list(const std::vector<std::string>& v) { return nlohmann::json(v).dump(); }
+std::vector<std::string> from_json_list(const std::string& s) {
+  if (s.empty()) return {};
+  auto j = nlohmann::json::parse(s, nullptr, false);
+  if (!j.is_array()) return {};
+  std::vector<std::string> out;
+  for (const auto& x : j)
+    if (x.is_string()) out.push_back(x.get<std::string>());
+  return out;
+}
+
+
+// "a, b, c" -> {"a", "b", "c"}
+std::vector<std::string> column_names(const char* columns) {
+  std::vector<std::string> out;
+  std::string all = columns;
+  for (std::size_t pos = 0; pos <= all.size();) {
+    auto comma = all.find(',', pos);
+    if (comma == std::string::npos) comma = all.size();
+    auto name = all.substr(pos, comma - pos);
+    auto b = name.find_first_not_of(' ');
+    out.push_back(b == std::string::npos ? std::string() : name.substr(b));
+    pos = comma + 1;
+  }
+  return out;
+}
+
+// "?first, ?first+1, ..." for every column.
+std::string placeholders(const char* columns, int first) {
+  std::string out;
+  auto n = column_names(columns).size();
+  for (std::size_t i = 0; i < n; ++i) out += (i ? ", ?" : "?") + std::to_string(first + static_cast<int>(i));
+  return out;
+}
+
+// "a=?first, b=?first+1, ..." for every column but the first `skip`.
+std::string assignments(const char* columns, std::size_t skip, int first) {
+  std::string out;
+  auto names = column_names(columns);
+  for (std::size_t i = skip; i < names.size(); ++i)
+    out += (out.empty() ? "" : ", ") + names[i] + "=?" + std::to_string(first + static_cast<int>(i - skip));
+  return out;
+}
+
 constexpr const char* case_columns =
     "id, title, project, private, ossa_status, class, embargo_end, tracker_kind, tracker_bug, tracker_url, "
     "encrypted, sig_status, sig_fingerprint, sig_trust, sig_matches_from, reporter_name, reporter_email, "
     "reporter_fingerprint, reporter_terms, cve, advisory_id, disclosure_at, created_at, updated_at, description, "
-    "affected_versions, credit, reporter_deadline, embargo_reason, notified_at, disclosed_at, published_at, hardening";
+    "affected_versions, credit, reporter_deadline, embargo_reason, notified_at, disclosed_at, published_at, hardening, "
+    "disclosure_forced";
 
 case_record read_case(const stmt& s) {
   case_record c;
@@ -51,6 +96,7 @@ case_record read_case(const stmt& s) {
   c.disclosed_at = s.text(i++);
   c.published_at = s.text(i++);
   c.hardening = s.integer(i++) != 0;
+  c.disclosure_forced = s.text(i++);
   return c;
 }
 
@@ -88,11 +134,13 @@ void bind_case_fields(stmt& s, const case_record& c, int first) {
   s.bind_opt(first + 29, c.disclosed_at);
   s.bind_opt(first + 30, c.published_at);
   s.bind(first + 31, c.hardening);
+  s.bind_opt(first + 32, c.disclosure_forced);
 }
 
 constexpr const char* message_columns =
     "id, case_id, dedupe_key, sha256, message_id, direction, state, received_at, spool_path, size, from_addr, "
-    "from_name, subject, encrypted, mixed, sig_status, verdict, body, plain";
+    "from_name, subject, encrypted, mixed, sig_status, verdict, body, plain, in_reply_to, refs, answered_at, "
+    "answered_by";
 
 message_record read_message(const stmt& s) {
   message_record m;
@@ -116,6 +164,10 @@ message_record read_message(const stmt& s) {
   m.verdict = s.text(i++);
   m.body = s.text(i++);
   m.plain = s.text(i++);
+  m.in_reply_to = s.text(i++);
+  m.references = from_json_list(s.text(i++));
+  m.answered_at = s.text(i++);
+  m.answered_by = s.text(i++);
   return m;
 }
 
@@ -138,6 +190,10 @@ void bind_message_fields(stmt& s, const message_record& m, int first) {
   s.bind_opt(first + 15, m.verdict);
   s.bind_opt(first + 16, m.body);
   s.bind_opt(first + 17, m.plain);
+  s.bind_opt(first + 18, m.in_reply_to);
+  if (m.references.empty()) s.bind_null(first + 19); else s.bind(first + 19, to_json_list(m.references));
+  s.bind_opt(first + 20, m.answered_at);
+  s.bind_opt(first + 21, m.answered_by);
 }
 
 // Every row of a stepped statement, each read by `read`.
@@ -149,17 +205,6 @@ auto all_rows(stmt& s, F read) -> result<std::vector<decltype(read(s))>> {
     if (!row) break;
     out.push_back(read(s));
   }
-  return out;
-}
-
-std::string to_json_list(const std::vector<std::string>& v) { return nlohmann::json(v).dump(); }
-std::vector<std::string> from_json_list(const std::string& s) {
-  if (s.empty()) return {};
-  auto j = nlohmann::json::parse(s, nullptr, false);
-  if (!j.is_array()) return {};
-  std::vector<std::string> out;
-  for (const auto& x : j)
-    if (x.is_string()) out.push_back(x.get<std::string>());
   return out;
 }
 
@@ -197,12 +242,13 @@ result<std::string> store::next_case_id(const std::string& prefix, int year) {
 }
 
 status store::insert_case(const case_record& c, int year, int seq) {
-  VMT_TRY(s, db_->prepare(std::string("INSERT INTO cases(") + case_columns +
-                          ", year, seq) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,"
-                          "?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29,?30,?31,?32,?33,?34,?35)"));
+  static const int n = static_cast<int>(column_names(case_columns).size());
+  VMT_TRY(s, db_->prepare(std::string("INSERT INTO cases(") + case_columns + ", year, seq) VALUES(" +
+                          placeholders(case_columns, 1) + ", ?" + std::to_string(n + 1) + ", ?" + std::to_string(n + 2) +
+                          ")"));
   s.bind(1, c.id);
   bind_case_fields(s, c, 2);
-  s.bind(34, year).bind(35, seq);
+  s.bind(n + 1, year).bind(n + 2, seq);
   return s.run();
 }
 
@@ -220,14 +266,7 @@ result<std::vector<case_record>> store::list_cases() {
 }
 
 status store::update_case(const case_record& c) {
-  VMT_TRY(s, db_->prepare(
-                 "UPDATE cases SET title=?2, project=?3, private=?4, ossa_status=?5, class=?6, embargo_end=?7, "
-                 "tracker_kind=?8, tracker_bug=?9, tracker_url=?10, encrypted=?11, sig_status=?12, "
-                 "sig_fingerprint=?13, sig_trust=?14, sig_matches_from=?15, reporter_name=?16, reporter_email=?17, "
-                 "reporter_fingerprint=?18, reporter_terms=?19, cve=?20, advisory_id=?21, disclosure_at=?22, "
-                 "created_at=?23, updated_at=?24, description=?25, affected_versions=?26, credit=?27, "
-                 "reporter_deadline=?28, embargo_reason=?29, notified_at=?30, disclosed_at=?31, published_at=?32, "
-                 "hardening=?33 WHERE id=?1"));
+  VMT_TRY(s, db_->prepare("UPDATE cases SET " + assignments(case_columns, 1, 2) + " WHERE id=?1"));
   s.bind(1, c.id);
   bind_case_fields(s, c, 2);
   VMT_TRY_STATUS(s.run());
@@ -261,21 +300,51 @@ result<std::vector<message_record>> store::messages_in_state(const std::string& 
   return all_rows(s, read_message);
 }
 
+result<std::vector<message_record>> store::messages_replying_to(const std::string& message_id) {
+  VMT_TRY(s, db_->prepare(std::string("SELECT ") + message_columns +
+                          " FROM messages WHERE in_reply_to = ?1 OR (refs IS NOT NULL AND EXISTS "
+                          "(SELECT 1 FROM json_each(messages.refs) WHERE json_each.value = ?1)) ORDER BY id"));
+  s.bind(1, message_id);
+  return all_rows(s, read_message);
+}
+
+result<std::optional<std::string>> store::case_of_sent_mail(const std::string& message_id) {
+  VMT_TRY(q, db_->prepare("SELECT case_id FROM outbox WHERE message_id = ?1 AND case_id IS NOT NULL"));
+  q.bind(1, message_id);
+  VMT_TRY(row, q.step());
+  if (!row) return std::optional<std::string>{};
+  return std::optional<std::string>{q.text(0)};
+}
+
+result<std::vector<message_record>> store::unanswered_follow_ups() {
+  VMT_TRY(s, db_->prepare(std::string("SELECT ") + message_columns +
+                          " FROM messages WHERE case_id IS NOT NULL AND state = 'done' AND answered_at IS NULL "
+                          "AND id > (SELECT MIN(id) FROM messages AS first WHERE first.case_id = messages.case_id) "
+                          "ORDER BY id"));
+  return all_rows(s, read_message);
+}
+
+status store::mark_answered(std::int64_t message, const std::string& at, const std::string& by) {
+  VMT_TRY(s, db_->prepare("UPDATE messages SET answered_at = ?2, answered_by = ?3 WHERE id = ?1"));
+  s.bind(1, message).bind(2, at).bind(3, by);
+  return s.run();
+}
+
 result<std::int64_t> store::insert_message(const message_record& m) {
-  VMT_TRY(s, db_->prepare(std::string("INSERT INTO messages(") + std::string(message_columns).substr(4) +
-                          ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)"));
+  // message_columns without its leading "id, ": the row id is SQLite's.
+  static const std::string columns = std::string(message_columns).substr(4);
+  VMT_TRY(s, db_->prepare("INSERT INTO messages(" + columns + ") VALUES(" + placeholders(columns.c_str(), 1) + ")"));
   bind_message_fields(s, m, 1);
   VMT_TRY_STATUS(s.run());
   return db_->last_insert_id();
 }
 
 status store::update_message(const message_record& m) {
-  VMT_TRY(s, db_->prepare("UPDATE messages SET case_id=?1, dedupe_key=?2, sha256=?3, message_id=?4, direction=?5, "
-                          "state=?6, received_at=?7, spool_path=?8, size=?9, from_addr=?10, from_name=?11, "
-                          "subject=?12, encrypted=?13, mixed=?14, sig_status=?15, verdict=?16, body=?17, plain=?18 "
-                          "WHERE id=?19"));
+  static const int n = static_cast<int>(column_names(message_columns).size()) - 1;
+  VMT_TRY(s, db_->prepare("UPDATE messages SET " + assignments(message_columns, 1, 1) + " WHERE id=?" +
+                          std::to_string(n + 1)));
   bind_message_fields(s, m, 1);
-  s.bind(19, m.row);
+  s.bind(n + 1, m.row);
   return s.run();
 }
 
@@ -410,18 +479,21 @@ status store::update_patch(const patch_record& p) {
 }
 
 status store::grant_access(const access_record& a) {
-  VMT_TRY(s, db_->prepare("INSERT INTO access(case_id, who, kind, key, added_at, added_by) VALUES(?1,?2,?3,?4,?5,?6) "
-                          "ON CONFLICT(case_id, who) DO UPDATE SET key = COALESCE(excluded.key, access.key)"));
+  VMT_TRY(s, db_->prepare("INSERT INTO access(case_id, who, kind, key, added_at, added_by, tracker_name) "
+                          "VALUES(?1,?2,?3,?4,?5,?6,?7) ON CONFLICT(case_id, who) DO UPDATE SET "
+                          "key = COALESCE(excluded.key, access.key), "
+                          "tracker_name = COALESCE(excluded.tracker_name, access.tracker_name)"));
   s.bind(1, a.case_id).bind(2, a.who).bind(3, a.kind).bind_opt(4, a.key).bind(5, a.added_at).bind(6, a.added_by);
+  s.bind_opt(7, a.tracker_name);
   return s.run();
 }
 
 result<std::vector<access_record>> store::case_access(const std::string& case_id) {
-  VMT_TRY(s, db_->prepare("SELECT case_id, who, kind, key, added_at, added_by FROM access WHERE case_id = ?1 "
-                          "ORDER BY added_at, who"));
+  VMT_TRY(s, db_->prepare("SELECT case_id, who, kind, key, added_at, added_by, tracker_name FROM access "
+                          "WHERE case_id = ?1 ORDER BY added_at, who"));
   s.bind(1, case_id);
   return all_rows(s, [](const stmt& s) {
-    return access_record{s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5)};
+    return access_record{s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6)};
   });
 }
 

@@ -50,6 +50,7 @@ struct case_record {
   std::string disclosed_at;
   std::string published_at;
   bool hardening = false;
+  std::string disclosure_forced;  // why the disclosure date is outside the rules, when forced
 };
 
 struct patch_record {
@@ -75,6 +76,7 @@ struct access_record {
   std::string key;
   std::string added_at;
   std::string added_by;
+  std::string tracker_name;  // subscribed to the bug under this tracker name (a person or team)
 };
 
 struct message_record {
@@ -97,6 +99,10 @@ struct message_record {
   std::string verdict;  // JSON
   std::string body;     // confidential (decrypted) text
   std::string plain;    // unencrypted text
+  std::string in_reply_to;              // the thread: In-Reply-To and References, without <>
+  std::vector<std::string> references;
+  std::string answered_at;  // a follow-up: when a coordinator answered it (or marked it answered)
+  std::string answered_by;
 };
 
 struct attachment_record {
@@ -173,6 +179,14 @@ class store {
   status add_attachment(const attachment_record& a);
   result<std::vector<attachment_record>> message_attachments(std::int64_t message);
   result<std::vector<message_record>> messages_in_state(const std::string& state);
+  // Messages that name `message_id` as their In-Reply-To or in their References (a follow-up that
+  // arrived before its report).
+  result<std::vector<message_record>> messages_replying_to(const std::string& message_id);
+  // The case of the mail we sent with this Message-ID (a reply to our mail belongs to its case).
+  result<std::optional<std::string>> case_of_sent_mail(const std::string& message_id);
+  // Follow-ups (every message of a case after its first) that nobody answered yet.
+  result<std::vector<message_record>> unanswered_follow_ups();
+  status mark_answered(std::int64_t message, const std::string& at, const std::string& by);
 
   // Ledger.
   status add_event(const event_record& e);

@@ -10,6 +10,7 @@
 
 #include "config/config.h"
 #include "core/fs.h"
+#include "tmpl/embedded.h"
 
 namespace vmt::tmpl {
 
@@ -37,32 +38,64 @@ engine::engine(std::vector<std::string> roots)
     : roots_(std::move(roots)), cache_(std::make_unique<ctemplate::TemplateCache>()) {}
 engine::~engine() = default;
 
-std::string engine::find(const std::string& name) const {
-  for (const auto& r : roots_) {
+namespace {
+constexpr std::string_view builtin_prefix = "(built in) ";
+
+std::string team_file(const std::vector<std::string>& roots, const std::string& name) {
+  for (const auto& r : roots) {
     auto p = fs::join(r, name);
     if (fs::exists(p)) return p;
   }
   return {};
 }
 
+error not_found(const std::vector<std::string>& roots, const std::string& name) {
+  std::string where;
+  for (const auto& r : roots) where += (where.empty() ? "" : ", ") + r;
+  return make_error(failure::config, name,
+                    "template not found in " + (where.empty() ? std::string("(no folder)") : where) +
+                        " nor among the shipped ones",
+                    "check the name; the shipped templates are listed in share/vmt/templates");
+}
+}  // namespace
+
+std::string engine::find(const std::string& name) const {
+  auto path = team_file(roots_, name);
+  if (!path.empty()) return path;
+  if (builtin(name)) return std::string(builtin_prefix) + name;
+  return {};
+}
+
+result<std::string> engine::source(const std::string& name) const {
+  auto path = team_file(roots_, name);
+  if (!path.empty()) return fs::read_file(path, 16u << 20);
+  if (auto text = builtin(name)) return std::string(*text);
+  return not_found(roots_, name);
+}
+
 result<std::string> engine::render(const std::string& name, const dictionary& values) const {
-  auto path = find(name);
-  if (path.empty()) {
-    std::string where;
-    for (const auto& r : roots_) where += (where.empty() ? "" : ", ") + r;
-    return make_error(failure::config, name, "template not found in " + where,
-                      "restore it from the shipped templates/ folder");
+  auto key = team_file(roots_, name);
+  if (key.empty()) {
+    auto text = builtin(name);
+    if (!text) return not_found(roots_, name);
+    // A shipped template enters the cache under a key no file name can take.
+    key = std::string(builtin_prefix) + name;
+    if (!loaded_.count(key)) {
+      if (!cache_->StringToTemplateCache(key, std::string(*text), ctemplate::DO_NOT_STRIP))
+        return make_error(failure::software, key, "shipped template does not parse");
+      loaded_.insert(key);
+    }
   }
   std::string out;
   // ctemplate keeps whitespace only with DO_NOT_STRIP; our layouts depend on it.
-  if (!cache_->ExpandWithData(path, ctemplate::DO_NOT_STRIP, &values.raw(), nullptr, &out))
-    return make_error(failure::config, path, "template does not parse",
+  if (!cache_->ExpandWithData(key, ctemplate::DO_NOT_STRIP, &values.raw(), nullptr, &out))
+    return make_error(failure::config, key, "template does not parse",
                       "check {{ }} markers and that every {{#SECTION}} is closed");
   return out;
 }
 
 std::unique_ptr<engine> make_engine(const config::config& cfg) {
-  return std::make_unique<engine>(std::vector<std::string>{cfg.path(cfg.templates), config::data_dir() + "/templates"});
+  return std::make_unique<engine>(std::vector<std::string>{cfg.path(cfg.templates)});
 }
 
 result<mail_text> render_mail(const engine& e, const std::string& name, const dictionary& values) {
@@ -75,12 +108,20 @@ result<mail_text> render_mail(const engine& e, const std::string& name, const di
     std::string line = text.substr(pos, eol - pos);
     pos = eol + 1;
     if (line.empty()) break;
-    if (line.rfind("Subject:", 0) == 0) {
-      auto v = line.substr(8);
-      m.subject = v.substr(std::min(v.find_first_not_of(' '), v.size()));
+    auto colon = line.find(':');
+    std::string field = colon == std::string::npos ? line : line.substr(0, colon);
+    std::string value = colon == std::string::npos ? std::string() : line.substr(colon + 1);
+    value = value.substr(std::min(value.find_first_not_of(' '), value.size()));
+    if (field == "Subject") {
+      m.subject = value;
+    } else if (field == "Auto-Submitted" && (value == "auto-replied" || value == "auto-generated")) {
+      m.auto_submitted = value;
+    } else if (field == "Outer-Subject" && (value == "visible" || value == "hidden")) {
+      m.hide_subject = value == "hidden";
     } else {
       return make_error(failure::config, e.find(name), "unexpected header line '" + line + "'",
-                        "a mail template starts with 'Subject: ...' and a blank line");
+                        "a mail template starts with 'Subject: ...' (optionally 'Auto-Submitted: auto-replied|"
+                        "auto-generated' and 'Outer-Subject: visible|hidden') and a blank line");
     }
   }
   if (m.subject.empty())

@@ -2,13 +2,15 @@
 // ctemplate (Debian's libctemplate-dev).
 //
 // Templates are looked up first in the team's own folder (config `templates`, usually DIR/templates)
-// and then in the shipped defaults (PREFIX/share/vmt/templates), so an operator overrides one file
-// by copying it, not the whole set. Values are substituted once and never re-expanded: text from a
+// and then in the shipped defaults, which are compiled into the programs (embedded.h), so an
+// operator overrides one file by copying it, not the whole set, and no program depends on an
+// installed or build tree to find its texts. Values are substituted once and never re-expanded: text from a
 // report that happens to contain {{MARKERS}} stays literal.
 #pragma once
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -50,7 +52,8 @@ class dictionary {
 
 class engine {
  public:
-  // `roots`: folders searched in order for a template name ("reception/ack.tpl").
+  // `roots`: folders searched in order for a template name ("reception/ack.tpl"); the shipped
+  // (compiled-in) templates come after them.
   explicit engine(std::vector<std::string> roots);
   ~engine();
   engine(const engine&) = delete;
@@ -58,21 +61,30 @@ class engine {
 
   // Render template `name`; failure::config naming the file and the line when it does not parse.
   result<std::string> render(const std::string& name, const dictionary& values) const;
-  // The file that `name` resolves to, or empty.
+  // Where `name` resolves to: a file, "(built in) NAME" for a shipped template, or empty.
   std::string find(const std::string& name) const;
+  // The text of template (or asset) `name`, without rendering it.
+  result<std::string> source(const std::string& name) const;
 
  private:
   std::vector<std::string> roots_;
   std::unique_ptr<ctemplate::TemplateCache> cache_;
+  mutable std::set<std::string> loaded_;  // shipped templates already in the cache
 };
 
 // The engine for a team: its own `templates` folder first, then the shipped ones.
 std::unique_ptr<engine> make_engine(const config::config& cfg);
 
-// A mail rendered from a template whose first lines are headers ("Subject: ...") up to a blank line.
+// A mail rendered from a template whose first lines are headers up to a blank line:
+//   Subject: ...                          required
+//   Auto-Submitted: auto-replied|auto-generated   mail no person sends (RFC 3834)
+//   Outer-Subject: visible|hidden         when encrypted, may the subject show outside? (default
+//                                         visible; docs/outbound.md says which templates hide it)
 struct mail_text {
   std::string subject;
   std::string body;
+  std::string auto_submitted;
+  bool hide_subject = false;
 };
 // Render a mail template; failure::config when its Subject line is missing.
 result<mail_text> render_mail(const engine& e, const std::string& name, const dictionary& values);

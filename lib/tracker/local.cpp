@@ -150,6 +150,11 @@ class local_tracker final : public tracker {
     return touch(n);
   }
 
+  // The local tracker has no accounts: people are subscribed under their address.
+  result<std::optional<std::string>> person_for_email(const std::string& email) override {
+    return std::optional<std::string>{email};
+  }
+
   status subscribe(const std::string& id, const std::string& who) override {
     VMT_TRY(n, existing(id));
     VMT_TRY(q, db_->prepare("INSERT INTO subscriptions(bug, who, at) VALUES(?1,?2,?3) ON CONFLICT DO NOTHING"));

@@ -30,15 +30,44 @@ std::string with_reminder(const std::string& d, const std::string& reminder, boo
 
 }  // namespace
 
-std::string process_title(const store::case_record& c) {
-  if (!c.advisory_id.empty() && !c.is_private) return "[" + c.advisory_id + "] " + c.title;
-  if (!c.cve.empty()) return c.title + " (" + c.cve + ")";
-  return c.title;
+std::string base_title(const store::case_record& c, const std::string& advisory_prefix) {
+  std::string t = c.title;
+  const std::string key = "Title:";
+  auto pos = c.description.find(key);
+  if (pos != std::string::npos && (pos == 0 || c.description[pos - 1] == '\n')) {
+    auto eol = c.description.find('\n', pos);
+    auto line = c.description.substr(pos + key.size(), eol == std::string::npos ? std::string::npos : eol - pos - key.size());
+    auto b = line.find_first_not_of(" \t");
+    auto e = line.find_last_not_of(" \t\r");
+    if (b != std::string::npos) t = line.substr(b, e - b + 1);
+  }
+  // "[OSSA-2026-001] " in front, " (CVE-2026-12345)" behind: added by the process, not the title.
+  for (bool again = true; again;) {
+    again = false;
+    if (t.rfind("[" + advisory_prefix + "-", 0) == 0)
+      if (auto close = t.find("] "); close != std::string::npos) {
+        t = t.substr(close + 2);
+        again = true;
+      }
+    if (t.size() > 4 && t.back() == ')')
+      if (auto open = t.rfind(" (CVE-"); open != std::string::npos) {
+        t = t.substr(0, open);
+        again = true;
+      }
+  }
+  return t;
+}
+
+std::string process_title(const store::case_record& c, const std::string& advisory_prefix) {
+  auto t = base_title(c, advisory_prefix);
+  if (!c.advisory_id.empty() && !c.is_private) return "[" + c.advisory_id + "] " + t;
+  if (!c.cve.empty()) return t + " (" + c.cve + ")";
+  return t;
 }
 
 result<wanted_bug> wanted(const config::config& cfg, store::store& st, const store::case_record& c) {
   wanted_bug w;
-  w.title = process_title(c);
+  w.title = process_title(c, cfg.team.advisory_prefix);
   if (w.title.size() > 200) w.title = w.title.substr(0, 197) + "...";
   if (c.is_private)
     w.information_type = "Private Security";
@@ -62,6 +91,10 @@ result<wanted_bug> wanted(const config::config& cfg, store::store& st, const sto
   }
   if (const auto* p = cfg.find_project(c.project); p && !p->security_team.empty() && !contains(w.subscribers, p->security_team))
     w.subscribers.insert(w.subscribers.begin(), p->security_team);
+  // People subscribed by a coordinator (vmt subscribe --tracker-name) are the store's too.
+  VMT_TRY(access, st.case_access(c.id));
+  for (const auto& a : access)
+    if (!a.tracker_name.empty() && !contains(w.subscribers, a.tracker_name)) w.subscribers.push_back(a.tracker_name);
   if (!c.cve.empty()) w.cves.push_back(c.cve);
   return w;
 }

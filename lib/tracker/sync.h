@@ -33,9 +33,14 @@ struct wanted_bug {
   std::vector<std::string> cves;
 };
 
-// The title the process gives a case: "$TITLE ($CVE)" once a CVE is assigned, "[OSSA-$NUM] $TITLE"
-// once the advisory is out (the case is public and has an advisory id).
-std::string process_title(const store::case_record& c);
+// The case's title without what the process adds to it: the Title line of the impact description
+// when there is one, else the case title; a "[OSSA-...] " prefix or " (CVE-...)" suffix that an
+// older store kept in the title is taken off, so that it is never added twice.
+std::string base_title(const store::case_record& c, const std::string& advisory_prefix = "OSSA");
+
+// The title the process gives a case's bug: "$TITLE ($CVE)" once a CVE is assigned,
+// "[OSSA-$NUM] $TITLE" once the advisory is out (the case is public and has an advisory id).
+std::string process_title(const store::case_record& c, const std::string& advisory_prefix = "OSSA");
 
 result<wanted_bug> wanted(const config::config& cfg, store::store& st, const store::case_record& c);
 

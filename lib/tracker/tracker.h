@@ -77,6 +77,9 @@ class tracker {
   // Mark an existing bug as the one of `case_id`, so that find_bug_for_case() finds it (a report
   // that arrived as a bug). The default adds the case tag.
   virtual status link_case(const std::string& id, const std::string& case_id);
+  // The tracker's name for the person with this address, when the tracker knows them (the
+  // reporter is subscribed to the private bug, seed "Patch development"). Default: unknown.
+  virtual result<std::optional<std::string>> person_for_email(const std::string& email);
 
   // A value as this tracker can hold it, for comparisons (`vmt tracker sync`): StoryBoard has five
   // task statuses and a private flag, so several Launchpad values read back as one. field is

@@ -94,13 +94,15 @@ result<bool> enqueue(store::store& st, const config::config& cfg, const queued_m
   std::string path;
   bool held = !not_before.empty();
   VMT_TRY_STATUS(fs::make_maildir(root));
+  // Kept relative to the outbox folder: a team folder moved or restored elsewhere still sends it.
   if (held) {
     VMT_TRY_STATUS(fs::make_private_dir(root + "/hold"));
-    path = root + "/hold/" + name;
-    VMT_TRY_STATUS(fs::write_file_atomic(path, bytes));
+    path = "hold/" + name;
+    VMT_TRY_STATUS(fs::write_file_atomic(root + "/" + path, bytes));
   } else {
     VMT_TRY(p, fs::maildir_deliver(root, name, bytes));
-    path = p;
+    (void)p;
+    path = "new/" + name;
   }
   VMT_TRY(ins, st.raw().prepare(
                    "INSERT INTO outbox(message_id, case_id, kind, sender, recipients, encrypted_to, path, state, "
@@ -138,8 +140,10 @@ result<std::optional<outbox_entry>> find(store::store& st, const std::string& ke
   return std::optional<outbox_entry>{std::move(rows.front())};
 }
 
-result<std::string> header_block(const outbox_entry& e) {
-  VMT_TRY(bytes, fs::read_file(e.path));
+std::string file_of(const config::config& cfg, const outbox_entry& e) { return fs::join(cfg.path(cfg.outbox), e.path); }
+
+result<std::string> header_block(const config::config& cfg, const outbox_entry& e) {
+  VMT_TRY(bytes, fs::read_file(file_of(cfg, e)));
   auto end = bytes.find("\n\n");
   auto crlf = bytes.find("\r\n\r\n");
   if (crlf != std::string::npos && (end == std::string::npos || crlf < end)) return bytes.substr(0, crlf + 2);

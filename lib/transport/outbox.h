@@ -35,7 +35,7 @@ struct queued_mail {
 struct outbox_entry {
   std::int64_t id = 0;
   queued_mail mail;
-  std::string path;
+  std::string path;   // the composed mail's file, relative to the outbox folder (new/NAME, cur/..., hold/...)
   std::string state;  // held | queued | sending | sent | failed | uncertain
   int attempts = 0;
   std::string last_error;
@@ -65,8 +65,11 @@ result<std::vector<outbox_entry>> list(store::store& st, const std::string& case
 // One entry by row id ("12") or Message-ID (with or without angle brackets); nullopt when absent.
 result<std::optional<outbox_entry>> find(store::store& st, const std::string& id_or_message_id);
 
+// Where a mail's file is now: the outbox folder of this team folder, wherever it was moved to.
+std::string file_of(const config::config& cfg, const outbox_entry& e);
+
 // The header block of a queued mail's file (up to the first empty line), as stored.
-result<std::string> header_block(const outbox_entry& e);
+result<std::string> header_block(const config::config& cfg, const outbox_entry& e);
 
 // What one pass of the queue runner did.
 struct mail_outcome {

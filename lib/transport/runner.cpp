@@ -123,17 +123,21 @@ status add_event(store::store& st, const outbox_entry& e, const std::string& kin
 
 // Move a delivered mail's file to cur/NAME:2,S ("seen" in maildir terms): new/ then holds only what
 // is still to be sent. Returns the path the file now has. A file already moved (a restart) is fine.
+// Paths are kept relative to the outbox folder, so that a team folder moved or restored elsewhere
+// still finds its mail (an older store's absolute paths still resolve).
 std::string move_to_cur(const std::string& root, const outbox_entry& e) {
-  auto dest = root + "/cur/" + base_name(e.path) + ":2,S";
-  if (e.path == dest) return dest;
-  if (::rename(e.path.c_str(), dest.c_str()) != 0) {
-    if (fs::exists(dest)) return dest;
+  auto rel = "cur/" + base_name(e.path) + ":2,S";
+  auto dest = root + "/" + rel;
+  auto src = fs::join(root, e.path);
+  if (src == dest) return rel;
+  if (::rename(src.c_str(), dest.c_str()) != 0) {
+    if (fs::exists(dest)) return rel;
     spdlog::warn("outbox: mail {} was sent but its file could not be moved to {}: {}", e.id, dest,
                  std::strerror(errno));
     return e.path;
   }
   (void)fs::sync_dir(root + "/cur");
-  return dest;
+  return rel;
 }
 
 // The time a mail first became due: the start of its give-up clock.
@@ -272,7 +276,7 @@ result<delivery> send_one(store::store& st, const std::string& root, detail::tra
     VMT_TRY_STATUS(record(st, root, e, tp.name(), d, now, rep));
     return d;
   }
-  auto bytes = fs::read_file(e.path);
+  auto bytes = fs::read_file(fs::join(root, e.path));
   if (!bytes) {
     delivery d{bytes.err().kind == failure::no_input ? verdict::permanent : verdict::temporary,
                "cannot read the outbox file: " + bytes.err().message(), bytes.err().kind != failure::no_input};
@@ -291,7 +295,7 @@ result<delivery> send_one(store::store& st, const std::string& root, detail::tra
   detail::job j;
   j.id = e.id;
   j.message_id = e.mail.message_id;
-  j.file = e.path;
+  j.file = fs::join(root, e.path);
   j.name = base_name(e.path);
   j.sender = e.mail.sender;
   j.recipients = e.mail.recipients;
@@ -331,11 +335,13 @@ result<int> release_due(store::store& st, const config::config& cfg, clock::seco
     }
     if (*t > now) continue;  // never before its time
     VMT_TRY_STATUS(fs::make_maildir(root));
-    auto dest = root + "/new/" + base_name(e.path);
-    if (e.path != dest && ::rename(e.path.c_str(), dest.c_str()) != 0 && !fs::exists(dest))
-      return make_error(failure::temporary, e.path, std::string("cannot release held mail: ") + std::strerror(errno),
+    auto rel = "new/" + base_name(e.path);
+    auto dest = root + "/" + rel;
+    auto src = fs::join(root, e.path);
+    if (src != dest && ::rename(src.c_str(), dest.c_str()) != 0 && !fs::exists(dest))
+      return make_error(failure::temporary, src, std::string("cannot release held mail: ") + std::strerror(errno),
                         "check the outbox folder; retried at the next run");
-    moved.emplace_back(e.id, dest);
+    moved.emplace_back(e.id, rel);
   }
   if (moved.empty()) return 0;
   VMT_TRY_STATUS(fs::sync_dir(root + "/new"));

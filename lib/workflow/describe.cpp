@@ -11,6 +11,8 @@
 #include "core/text.h"
 #include "crypto/keys.h"
 #include "advisory/render.h"
+#include "tracker/sync.h"
+#include "workflow/disclosure.h"
 #include "workflow/internal.h"
 #include "workflow/publish.h"
 #include "workflow/workflow.h"
@@ -58,10 +60,27 @@ std::string without_first_sentence(const std::string& prose) {
   return prose;
 }
 
+// The form's description is one paragraph: the description's hard line breaks become spaces.
+std::string one_paragraph(const std::string& text) {
+  std::string out;
+  bool space = false;
+  for (char ch : text) {
+    if (ch == '\n' || ch == '\r' || ch == ' ' || ch == '\t') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += ch;
+  }
+  return out;
+}
+
 }  // namespace
 
 bool valid_cve_id(const std::string& cve) {
-  static const std::regex re(R"(CVE-(1999|2\d{3})-(0\d{2}[1-9]|[1-9]\d{3,}))");
+  // The CVE record format's own pattern (CVE JSON 5: ^CVE-[0-9]{4}-[0-9]{4,19}$).
+  static const std::regex re(R"(CVE-[0-9]{4}-[0-9]{4,19})");
   return std::regex_match(cve, re);
 }
 
@@ -102,24 +121,23 @@ status save_description(session& s, const std::string& id, const std::string& te
     if (text.find(placeholder) != std::string::npos)
       return make_error(failure::data, id + ": impact description", std::string("still holds the placeholder ") + placeholder,
                         "replace it before saving");
+  if (c.description == text) return ok_v;
+  const bool revised = !c.notified_at.empty();
   c.description = text;
   c.credit = credit;
   c.affected_versions = affects;
-  VMT_TRY_STATUS(detail::save(s, c, "description", "impact description saved (" + std::to_string(text.size()) + " bytes)"));
-  return detail::comment_once(s, c, "description:" + hash::sha256_hex(text).substr(0, 16),
-                              "Impact description (draft for review by the reporter and the PTL):\n\n" + text);
-}
-
-status review(session& s, const std::string& id, const std::string& note) {
-  VMT_TRY(c, s.load(id));
-  VMT_TRY(allowed, process::check_transition(status_of(c), process::verb::describe, facts_of(s, c), id));
-  (void)allowed;
-  if (c.description.empty())
-    return make_error(failure::unavailable, id, "has no impact description to review",
-                      "draft one first: vmt describe " + id);
-  VMT_TRY(to, transition(s, c, process::verb::describe,
-                         note.empty() ? "the reporter and the PTL agree with the impact description" : note));
-  (void)to;
+  VMT_TRY_STATUS(detail::save(s, c, "description",
+                              std::string(revised ? "impact description revised after the notification (" : "impact description saved (") +
+                                  std::to_string(text.size()) + " bytes)"));
+  VMT_TRY_STATUS(detail::comment_once(s, c, "description:" + hash::sha256_hex(text).substr(0, 16),
+                                      std::string(revised ? "Impact description (revised):\n\n"
+                                                          : "Impact description (draft for review by the reporter and the PTL):\n\n") +
+                                          text));
+  // Those already told received the old text: they get the revised one, the same way.
+  if (revised) {
+    VMT_TRY(sent, tell_those_told(s, c, {plan_change::what::description, "", text, ""}));
+    (void)sent;
+  }
   return ok_v;
 }
 
@@ -136,7 +154,7 @@ result<cve_request_result> cve_request(session& s, const std::string& id) {
   cve_request_result out;
   auto add = [&](std::string name, std::string value) { out.fields.push_back({std::move(name), std::move(value)}); };
   auto prose = description_prose(c.description);
-  add("Select a request type", "Report Vulnerability/Request CVE ID");
+  add("Select a request type", "Request a CVE ID");  // the seed's words for the form's choice
   add("Enter your e-mail address", coordinator ? coordinator->email : s.actor);
   if (c.is_private) {
     std::string key = "(no coordinator key configured)";
@@ -158,7 +176,7 @@ result<cve_request_result> cve_request(session& s, const std::string& id) {
   add("Impact", "(check what applies: Code Execution, Denial of Service, Escalation of Privileges, Information Disclosure, Other)");
   add("Affected component(s)", "(from the description: the affected module or API)");
   add("Attack vector(s)", "(from the description: how an attacker reaches it)");
-  add("Suggested description of the vulnerability for use in the CVE", without_first_sentence(prose));
+  add("Suggested description of the vulnerability for use in the CVE", one_paragraph(without_first_sentence(prose)));
   add("Discoverer(s)/Credits", c.credit.empty() ? c.reporter_name : c.credit);
   add("Reference(s)", c.tracker_url.empty() ? "(the bug URL)" : c.tracker_url);
   add("Additional information",
@@ -186,26 +204,58 @@ result<cve_request_result> cve_request(session& s, const std::string& id) {
   return out;
 }
 
-status cve_assign(session& s, const std::string& id, const std::string& cve) {
+status cve_assign(session& s, const std::string& id, const std::string& cve, const std::string& replace_reason) {
   if (!valid_cve_id(cve))
     return make_error(failure::data, "CVE id '" + cve + "'", "is not a CVE id",
-                      "write CVE-YYYY-NNNN (four or more digits), as MITRE assigned it");
+                      "write CVE-YYYY-NNNN (a 4-digit year, then 4 to 19 digits), as the CNA assigned it");
   VMT_TRY(c, s.load(id));
-  if (!c.cve.empty() && c.cve != cve)
-    return make_error(failure::data, id, "already has " + c.cve, "a second CVE for the same case is not supported");
+  if (c.cve == cve) return ok_v;
+  const std::string old = c.cve;
+  if (!old.empty() && replace_reason.empty())
+    return make_error(failure::data, id, "already has " + old,
+                      "if " + old + " was wrong: vmt cve-assign " + id + " " + cve + " --replace --reason '...'");
   c.cve = cve;
-  auto title = detail::advisory_title(c) + " (" + cve + ")";
+  auto title = tracker::process_title(c, s.cfg.team.advisory_prefix);
   if (!c.tracker_bug.empty()) {
     VMT_TRY(t, s.tracker());
     VMT_TRY_STATUS(t->link_cve(c.tracker_bug, cve));
     VMT_TRY_STATUS(t->set_title(c.tracker_bug, title));
+    if (!old.empty())
+      VMT_TRY_STATUS(detail::comment_once(s, c, "cve-replaced:" + cve,
+                                          old + " was assigned to this report in error and is replaced by " + cve +
+                                              ": " + replace_reason));
   }
-  c.title = title;
   VMT_TRY_STATUS(s.st.transaction([&]() -> status {
     VMT_TRY_STATUS(s.st.update_case(c));
-    VMT_TRY_STATUS(s.record(id, "disclosed", cve + " assigned by MITRE; bug retitled '" + title + "'", {"MITRE (CNA)"}));
-    return ok_v;
+    return s.record(id, "disclosed",
+                    old.empty() ? cve + " assigned by MITRE; bug retitled '" + title + "'"
+                                : old + " replaced by " + cve + " (" + replace_reason + "); bug retitled '" + title + "'",
+                    {"MITRE (CNA)"});
   }));
+  if (!old.empty()) {
+    // The drafts that name the old id follow: the advisory YAML (the CVE JSON draft carries no id).
+    if (!c.advisory_id.empty() && !s.cfg.advisories.empty()) {
+      auto path = fs::join(s.cfg.path(s.cfg.advisories), c.advisory_id + ".yaml");
+      if (fs::exists(path)) {
+        VMT_TRY(yaml, fs::read_file(path, 16u << 20));
+        std::string fixed;
+        for (std::size_t pos = 0;;) {
+          auto hit = yaml.find(old, pos);
+          fixed += yaml.substr(pos, hit == std::string::npos ? std::string::npos : hit - pos);
+          if (hit == std::string::npos) break;
+          fixed += cve;
+          pos = hit + old.size();
+        }
+        if (fixed != yaml) {
+          VMT_TRY_STATUS(fs::write_file_atomic(path, fixed, 0600));
+          VMT_TRY_STATUS(s.record(id, "advisory", path + ": " + old + " replaced by " + cve));
+        }
+      }
+    }
+    VMT_TRY(sent, tell_those_told(s, c, {plan_change::what::cve, old, cve, replace_reason}));
+    (void)sent;
+    return ok_v;
+  }
   // Public path: Fix Committed once the CVE is assigned; embargoed path: stays In Progress.
   VMT_TRY(to, transition(s, c, process::verb::cve_assign, cve + " assigned"));
   (void)to;

@@ -4,23 +4,33 @@
 #include <nlohmann/json.hpp>
 
 #include "core/clock.h"
+#include "core/text.h"
 #include "crypto/keys.h"
+#include "tracker/sync.h"
 #include "workflow/internal.h"
 
 namespace vmt::workflow {
 
 namespace {
 
-std::string disclosure_text(const std::string& iso) {
-  // "2026-05-14T15:00:00Z" -> "2026-05-14, 1500UTC" as the seed's notification writes it.
-  if (iso.size() < 16) return iso;
-  return iso.substr(0, 10) + ", " + iso.substr(11, 2) + iso.substr(14, 2) + "UTC";
-}
-
 status grant(session& s, const store::case_record& c, const std::string& who, const std::string& kind,
              const std::string& key) {
-  store::access_record a{c.id, who, kind, key, s.now(), s.actor};
+  store::access_record a{c.id, who, kind, key, s.now(), s.actor, {}};
   return s.st.grant_access(a);
+}
+
+// What was staged for the old disclosure hour (the bug opening, the announcement, the CVE record's
+// publication) follows the disclosure to its new hour.
+status move_staged(session& s, const std::string& id, const std::string& old_at, const std::string& new_at) {
+  if (old_at.empty() || old_at == new_at) return ok_v;
+  VMT_TRY(staged, s.st.staged_actions(id));
+  for (auto a : staged) {
+    if (a.state != "pending" || a.not_before != old_at) continue;
+    a.not_before = new_at;
+    VMT_TRY_STATUS(s.st.stage(a));
+    VMT_TRY_STATUS(s.record(id, "staged", a.kind + " moved from " + old_at + " to " + new_at + " with the disclosure"));
+  }
+  return ok_v;
 }
 
 }  // namespace
@@ -30,10 +40,19 @@ result<schedule_result> schedule(session& s, const std::string& id, const schedu
   if (!c.is_private)
     return make_error(failure::unavailable, id, "is public: there is no embargoed disclosure to schedule",
                       "public reports are disclosed as soon as the advisory is ready");
-  auto notified = r.notify_on.empty() ? clock::today() : clock::parse_iso_date(r.notify_on).value_or(clock::days{});
+  const bool told = !c.notified_at.empty();
+  if (told && r.reason.empty())
+    return make_error(failure::usage, id + ": --reason",
+                      "the stakeholders were notified on " + c.notified_at.substr(0, 10) +
+                          " for " + c.disclosure_at + ": a new date is sent to all of them with its reason",
+                      "vmt schedule " + id + " --date YYYY-MM-DD --reason '...'");
+  // Once told, the window counts from the day they were told.
+  std::string from = told ? c.notified_at.substr(0, 10) : r.notify_on;
+  auto notified = from.empty() ? clock::today() : clock::parse_iso_date(from).value_or(clock::days{});
   if (notified == clock::days{})
     return make_error(failure::usage, "--notify-on '" + r.notify_on + "'", "not a date", "write YYYY-MM-DD");
   schedule_result out;
+  out.previous = c.disclosure_at;
   if (r.date.empty()) {
     VMT_TRY(p, process::propose(notified, s.cfg.disclosure));
     out.when = p;
@@ -65,8 +84,22 @@ result<schedule_result> schedule(session& s, const std::string& id, const schedu
                         "choose an earlier --date (or --force with the reporter's agreement as --reason)");
     out.note += "; after the reporter's deadline " + c.reporter_deadline + " (forced)";
   }
-  c.disclosure_at = clock::iso_time(out.when.at);
-  VMT_TRY_STATUS(detail::save(s, c, "schedule", "disclosure scheduled for " + c.disclosure_at + ": " + out.note));
+  auto at = clock::iso_time(out.when.at);
+  if (at < s.now())
+    return make_error(failure::usage, "--date " + clock::iso_date(out.when.day), "is in the past (" + at + ")",
+                      "choose a later date");
+  if (at == c.disclosure_at && (out.forced ? r.reason : std::string()) == c.disclosure_forced) return out;
+  c.disclosure_at = at;
+  c.disclosure_forced = out.forced ? r.reason : std::string();
+  VMT_TRY_STATUS(move_staged(s, id, out.previous, at));
+  VMT_TRY_STATUS(detail::save(s, c, "schedule",
+                              (out.previous.empty() ? "disclosure scheduled for " + at
+                                                    : "disclosure moved from " + out.previous + " to " + at) +
+                                  ": " + out.note + (told ? "; reason: " + r.reason : "")));
+  if (told && out.previous != at) {
+    VMT_TRY(sent, tell_those_told(s, c, {plan_change::what::date, disclosure_text(out.previous), disclosure_text(at), r.reason}));
+    out.updates = std::move(sent);
+  }
   return out;
 }
 
@@ -80,6 +113,18 @@ result<notify_result> notify(session& s, const std::string& id) {
     return make_error(failure::unavailable, id, "has no disclosure date", "vmt schedule " + id);
   if (c.description.empty())
     return make_error(failure::unavailable, id, "has no impact description", "vmt describe " + id);
+  // The window counts from the day of the notification, which is today, not the day it was
+  // scheduled: a date chosen last week may now be too close (or a Tuesday the 2nd business day).
+  if (c.notified_at.empty()) {
+    auto day = clock::parse_iso_date(c.disclosure_at.substr(0, 10));
+    if (!day) return make_error(failure::data, id + ": disclosure_at", "not a date: " + c.disclosure_at, "vmt schedule " + id);
+    auto fits = process::check(clock::today(), *day, s.cfg.disclosure);
+    if (!fits && c.disclosure_forced.empty())
+      return make_error(failure::unavailable, id,
+                        "the disclosure on " + c.disclosure_at + " no longer fits a notification sent today: " +
+                            fits.err().what,
+                        "vmt schedule " + id + " (a date counted from today), or --date D --force --reason R");
+  }
   VMT_TRY(patches, s.st.case_patches(id));
   std::vector<store::patch_record> approved;
   for (const auto& p : patches)
@@ -149,10 +194,19 @@ status subscribe(session& s, const std::string& id, const subscriber& who) {
     VMT_TRY(key, crypto::find_key(s.cfg.path(s.cfg.gnupg_home), who.key));
     if (!key) return make_error(failure::data, "--key " + who.key, "is not in the team's keyring", "import it first");
   }
-  if (!who.email.empty()) VMT_TRY_STATUS(grant(s, c, who.email, "subscriber", who.key));
   if (!who.tracker_name.empty() && !c.tracker_bug.empty()) {
     VMT_TRY(t, s.tracker());
     VMT_TRY_STATUS(t->subscribe(c.tracker_bug, who.tracker_name));
+  }
+  // Recorded with the tracker name, so that `vmt tracker sync` knows them.
+  const std::string key_who = who.email.empty() ? who.tracker_name : who.email;
+  VMT_TRY_STATUS(s.st.grant_access({c.id, key_who, "subscriber", who.key, s.now(), s.actor, who.tracker_name}));
+  // Their request for access was the follow-up waiting for an answer: this is the answer.
+  if (!who.email.empty()) {
+    VMT_TRY(msgs, s.st.case_messages(id));
+    for (const auto& m : msgs)
+      if (m.answered_at.empty() && text::lower(m.from_addr) == text::lower(who.email))
+        VMT_TRY_STATUS(s.st.mark_answered(m.row, s.now(), s.actor + " (subscribed)"));
   }
   std::vector<std::string> told;
   if (!who.email.empty()) told.push_back(who.email);
@@ -166,14 +220,15 @@ status run_disclosure(session& s, const std::string& id) {
   if (c.advisory_id.empty())
     return make_error(failure::unavailable, id, "has no advisory number for the [OSSA-NUM] title",
                       "vmt advisory new " + id);
-  auto title = "[" + c.advisory_id + "] " + detail::advisory_title(c);
+  auto opened = c;
+  opened.is_private = false;
+  auto title = tracker::process_title(opened, s.cfg.team.advisory_prefix);  // "[OSSA-NUM] TITLE"
   if (!c.tracker_bug.empty()) {
     VMT_TRY(t, s.tracker());
     VMT_TRY_STATUS(t->set_title(c.tracker_bug, title.substr(0, 200)));
   }
   VMT_TRY(to, transition(s, c, process::verb::disclose, "disclosure hour"));
   (void)to;
-  c.title = title;
   c.disclosed_at = s.now();
   return detail::make_public(s, c, "Public Security", "disclosure of " + c.advisory_id);
 }

@@ -62,11 +62,10 @@ result<sent_mail> send(session& s, const store::case_record& c, const mail_reque
   if (any_encrypted && any_plain)
     return make_error(failure::software, c.id, "a mail mixing encrypted and plain recipients",
                       "send one mail per kind of recipient");
-  if (!m.embargoed && c.is_private && m.kind == "announce") {
-    if (c.disclosure_at.empty() || m.not_before.empty() || m.not_before < c.disclosure_at)
-      return make_error(failure::unavailable, c.id, "is under embargo: an announcement must wait for the disclosure hour",
-                        "stage it with --at " + (c.disclosure_at.empty() ? std::string("DISCLOSURE") : c.disclosure_at));
-  }
+  if (c.is_private && m.kind == "announce")
+    return make_error(failure::unavailable, c.id, "is under embargo: an announcement must wait for the disclosure hour",
+                      "stage it with vmt publish " + c.id + " --at " +
+                          (c.disclosure_at.empty() ? std::string("DISCLOSURE") : c.disclosure_at));
   if (!keys.empty()) keys.push_back(sign_with);  // so the team can read what it sent
 
   // The same mail queued twice (a re-run after a failure) gets the same Message-ID.
@@ -98,6 +97,8 @@ result<sent_mail> send(session& s, const store::case_record& c, const mail_reque
   o.in_reply_to = m.in_reply_to;
   o.sign_with = sign_with;
   o.encrypt_to = keys;
+  o.auto_submitted = m.auto_submitted;
+  o.hide_subject = m.hide_subject;
   o.headers.push_back({"X-VMT-Case", c.id});
   VMT_TRY(composed, s.compose(o));
 
@@ -108,14 +109,12 @@ result<sent_mail> send(session& s, const store::case_record& c, const mail_reque
   q.sender = o.from.email;
   q.recipients = out.recipients;
   q.encrypted_to = keys;
-  q.not_before = m.not_before;
   VMT_TRY_STATUS(s.st.transaction([&]() -> status {
     VMT_TRY(fresh, transport::enqueue(s.st, s.cfg, q, composed.bytes));
     out.fresh = fresh;
     if (!fresh) return ok_v;
     std::string what = m.kind + " mail '" + m.subject + "'" +
-                       (keys.empty() ? " (signed)" : " (signed, encrypted)") +
-                       (m.not_before.empty() ? " queued" : " held until " + m.not_before);
+                       (keys.empty() ? " (signed)" : " (signed, encrypted)") + " queued";
     return s.record(c.id, m.embargoed ? "disclosed" : "mail-queued", what, out.recipients, keys, mid);
   }));
   return out;

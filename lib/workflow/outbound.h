@@ -4,8 +4,8 @@
 // case's approved recipients (store `access`: reporter, coordinators, the project's security
 // team, the stakeholders and linux-distros once notified, people subscribed on request); to each
 // of them encrypted whenever they are meant to receive encrypted mail, and never unencrypted to a
-// recipient who has a key on record as required. Announcements of a still-private case must be
-// held until the disclosure hour. Every mail is signed; every mail sent is recorded in the ledger
+// recipient who has a key on record as required. Announcements of a still-private case are
+// refused: they are staged for the disclosure hour and composed then (vmt publish --at). Every mail is signed; every mail sent is recorded in the ledger
 // with its recipients, the keys it was encrypted to and its Message-ID.
 #pragma once
 
@@ -27,8 +27,9 @@ struct mail_request {
   std::string body;
   std::vector<crypto::file_part> attachments;
   bool embargoed = false;               // carries embargoed detail
-  std::string not_before;               // ISO time: held in the outbox until then
   std::string in_reply_to;
+  std::string auto_submitted;           // RFC 3834: set for mail no person sends (reminders, notices)
+  bool hide_subject = false;            // when encrypted, "..." as the outer Subject
 };
 
 struct sent_mail {

@@ -2,6 +2,8 @@
 // (see publish.h and disclosure.h).
 #include "workflow/publish.h"
 
+#include <nlohmann/json.hpp>
+
 #include <chrono>
 
 #include "advisory/render.h"
@@ -107,56 +109,132 @@ result<std::string> draft_advisory(session& s, const std::string& id, const std:
   return path;
 }
 
-result<std::vector<sent_mail>> publish(session& s, const std::string& id, const std::string& advisory_file,
-                                       const std::string& at) {
+namespace {
+
+// The advisory file of a case: --advisory, else advisories/ADVISORY_ID.yaml.
+result<std::string> advisory_path(session& s, const store::case_record& c, const std::string& given) {
+  if (!given.empty()) return given;
+  if (c.advisory_id.empty() || s.cfg.advisories.empty())
+    return make_error(failure::usage, c.id, "no advisory to publish", "vmt advisory new " + c.id + ", or pass --advisory FILE");
+  return fs::join(s.cfg.path(s.cfg.advisories), c.advisory_id + ".yaml");
+}
+
+// Load and check the advisory: errors stop the publication, warnings do not.
+result<advisory::advisory> checked_advisory(const std::string& path) {
+  VMT_TRY(a, advisory::load(path));
+  for (const auto& p : advisory::check(a))
+    if (!p.warning)
+      return make_error(failure::data, advisory::format_problem(path, p), "the advisory has errors",
+                        "fix them (vmt advisory check " + path + ") before publishing");
+  return a;
+}
+
+// Set the top-level `date:` of an advisory YAML file to `day` (YYYY-MM-DD), leaving every other
+// byte as it is. Returns whether it changed.
+result<bool> set_advisory_date(const std::string& path, const std::string& day) {
+  VMT_TRY(text, fs::read_file(path, 16u << 20));
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    auto eol = text.find('\n', pos);
+    if (eol == std::string::npos) eol = text.size();
+    if (text.compare(pos, 5, "date:") == 0) {
+      std::string line = "date: " + day;
+      if (text.compare(pos, eol - pos, line) == 0) return false;
+      text.replace(pos, eol - pos, line);
+      VMT_TRY_STATUS(fs::write_file_atomic(path, text, 0600));
+      return true;
+    }
+    pos = eol + 1;
+  }
+  return make_error(failure::data, path + ": date", "the advisory has no top-level date: line", "add date: YYYY-MM-DD");
+}
+
+}  // namespace
+
+result<publish_result> publish(session& s, const std::string& id, const std::string& advisory_file, const std::string& at) {
   VMT_TRY(c, s.load(id));
-  std::string held;
+  publish_result out;
+  const auto now = s.now();
+  out.at = now;
   if (!at.empty()) {
     auto when = clock::parse_iso_time(at);
     if (!when) return make_error(failure::usage, "--at '" + at + "'", "not a time", "write YYYY-MM-DDTHH:MM:SSZ (UTC)");
-    held = clock::iso_time(*when);
+    out.at = clock::iso_time(*when);
   }
   // Staged for the hour: judged as the case will be then, when a disclosure staged for that hour
   // or earlier will have opened it.
   auto judged = status_of(c);
   auto facts = facts_of(s, c);
-  if (!held.empty()) {
-    VMT_TRY(staged, s.st.staged_actions(id));
-    for (const auto& a : staged)
-      if (a.kind == "disclose" && a.state == "pending" && a.not_before <= held) {
-        VMT_TRY(then, process::check_transition(judged, process::verb::disclose, facts, id));
-        judged = then;
-        facts.embargoed = false;
-      }
-  }
+  VMT_TRY(staged, s.st.staged_actions(id));
+  for (const auto& a : staged)
+    if (a.kind == "disclose" && a.state == "pending" && a.not_before <= out.at) {
+      VMT_TRY(then, process::check_transition(judged, process::verb::disclose, facts, id));
+      judged = then;
+      facts.embargoed = false;
+    }
   VMT_TRY(allowed, process::check_transition(judged, process::verb::publish, facts, id));
   (void)allowed;
+  if (facts.embargoed)
+    return make_error(failure::unavailable, id, "is under embargo: the announcement must wait for the disclosure",
+                      c.disclosure_at.empty() ? "vmt disclose " + id + " --at TIME, then publish --at the same TIME"
+                                              : "vmt disclose " + id + " --at " + c.disclosure_at + " and vmt publish " +
+                                                    id + " --at " + c.disclosure_at);
   if (s.cfg.announce.empty())
     return make_error(failure::config, s.cfg.file + ": announce", "no announcement lists", "list them under announce:");
-  std::string path = advisory_file;
-  if (path.empty()) {
-    if (c.advisory_id.empty() || s.cfg.advisories.empty())
-      return make_error(failure::usage, id, "no advisory to publish", "vmt advisory new " + id + ", or pass --advisory FILE");
-    path = fs::join(s.cfg.path(s.cfg.advisories), c.advisory_id + ".yaml");
+  VMT_TRY(path, advisory_path(s, c, advisory_file));
+  // The advisory is dated the day it is published, in the YAML now (so that the folder and the
+  // site say so) and again at the hour, should the release come on a later day.
+  VMT_TRY(redated, set_advisory_date(path, out.at.substr(0, 10)));
+  VMT_TRY(a, checked_advisory(path));
+  (void)a;
+  if (out.at <= now) {
+    VMT_TRY(mails, run_publication(s, id, path));
+    out.mails = std::move(mails);
+    return out;
   }
-  VMT_TRY(a, advisory::load(path));
-  auto problems = advisory::check(a);
-  for (const auto& p : problems)
-    if (!p.warning)
-      return make_error(failure::data, advisory::format_problem(path, p), "the advisory has errors",
-                        "fix them (vmt advisory check " + path + ") before publishing");
+  store::staged_action act;
+  act.case_id = id;
+  act.kind = "publish";
+  act.payload = nlohmann::json{{"actor", s.actor}, {"advisory", path}}.dump();
+  act.not_before = out.at;
+  act.created_at = now;
+  VMT_TRY_STATUS(s.st.stage(act));
+  VMT_TRY_STATUS(s.record(id, "staged", "announcement staged for " + out.at + " (" + path +
+                                            (redated ? ", dated " + out.at.substr(0, 10) : "") +
+                                            "); composed and signed then, to " + std::to_string(s.cfg.announce.size()) +
+                                            " list(s)"));
+  out.staged = true;
+  return out;
+}
+
+result<std::vector<sent_mail>> run_publication(session& s, const std::string& id, const std::string& path) {
+  VMT_TRY(c, s.load(id));
+  if (c.is_private) {
+    VMT_TRY(staged, s.st.staged_actions(id));
+    for (const auto& a : staged)
+      if (a.kind == "disclose" && a.state == "pending")
+        return make_error(failure::temporary, id, "is still private: the staged disclosure has not run yet",
+                          "the announcement follows it (vmt check)");
+    return make_error(failure::unavailable, id, "is under embargo: the announcement must wait for the disclosure",
+                      "vmt disclose " + id);
+  }
+  VMT_TRY(allowed, process::check_transition(status_of(c), process::verb::publish, facts_of(s, c), id));
+  (void)allowed;
+  const auto today = clock::iso_date(clock::today());
+  VMT_TRY(redated, set_advisory_date(path, today));
+  if (redated) VMT_TRY_STATUS(s.record(id, "advisory", "advisory " + path + " dated " + today + ", the day it is published"));
+  VMT_TRY(a, checked_advisory(path));
   advisory::renderer r(advisory::options_for(s.cfg));
   VMT_TRY(rst, r.rst(a));
   std::string cves;
-  for (const auto& v : a.vulnerabilities) {
+  for (const auto& v : a.vulnerabilities)
     if (auto cve = advisory::cve_id_of(v.cve.value)) cves += (cves.empty() ? "" : ", ") + *cve;
-  }
-  std::string product = a.affected.empty() ? detail::project_display(s, c) : detail::project_display(s, c);
   tmpl::dictionary d;
-  d.set("ADVISORY_ID", a.id.value).set("PROJECT", product).set("TITLE", a.title.value).set("CVE", cves);
-  d.set("RST", rst);
+  d.set("ADVISORY_ID", a.id.value).set("PROJECT", detail::project_display(s, c)).set("TITLE", a.title.value);
+  d.set("CVE", cves).set("RST", rst);
   VMT_TRY(text, tmpl::render_mail(s.templates, "workflow/announcement.tpl", d));
-  // One mail per list, as the seed asks ("to avoid off-topic replies"), each signed.
+  // One mail per list, as the seed asks ("to avoid off-topic replies"), each signed now: its Date
+  // and its signature are the moment it is released.
   std::vector<sent_mail> out;
   for (const auto& list : s.cfg.announce) {
     mail_request m;
@@ -165,14 +243,14 @@ result<std::vector<sent_mail>> publish(session& s, const std::string& id, const 
     m.subject = text.subject;
     m.body = text.body;
     m.embargoed = false;
-    m.not_before = held;
     VMT_TRY(sent, send(s, c, m));
     out.push_back(sent);
   }
-  c.published_at = held.empty() ? s.now() : held;
-  VMT_TRY_STATUS(detail::save(s, c, "publish",
-                              a.id.value + " announcement " + (held.empty() ? "queued" : "held until " + held) + " to " +
-                                  std::to_string(out.size()) + " list(s)"));
+  if (c.published_at.empty()) {
+    c.published_at = s.now();
+    VMT_TRY_STATUS(detail::save(s, c, "publish",
+                                a.id.value + " announcement queued to " + std::to_string(out.size()) + " list(s)"));
+  }
   return out;
 }
 

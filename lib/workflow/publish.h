@@ -19,3 +19,4 @@ advisory::advisory advisory_model(session& s, const store::case_record& c);
 result<std::string> draft_advisory(session& s, const std::string& id, const std::string& dir, bool as_note);
 
 }  // namespace vmt::workflow
+

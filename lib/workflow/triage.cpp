@@ -4,6 +4,8 @@
 
 #include "core/clock.h"
 #include "core/hash.h"
+#include "intake/reception.h"
+#include "tracker/sync.h"
 #include "process/calendar.h"
 #include "process/taxonomy.h"
 #include "workflow/internal.h"
@@ -53,18 +55,7 @@ status make_public(session& s, store::case_record& c, const std::string& informa
   return save(s, c, "disclosed", "the case is public (" + information_type + "): " + reason, {"everyone"});
 }
 
-std::string advisory_title(const store::case_record& c) {
-  const std::string key = "Title:";
-  auto pos = c.description.find(key);
-  if (pos != std::string::npos && (pos == 0 || c.description[pos - 1] == '\n')) {
-    auto eol = c.description.find('\n', pos);
-    auto t = c.description.substr(pos + key.size(), eol == std::string::npos ? std::string::npos : eol - pos - key.size());
-    auto b = t.find_first_not_of(" \t");
-    auto e = t.find_last_not_of(" \t\r");
-    if (b != std::string::npos) return t.substr(b, e - b + 1);
-  }
-  return c.title;
-}
+std::string advisory_title(const store::case_record& c) { return tracker::base_title(c); }
 
 std::string project_display(session& s, const store::case_record& c) {
   if (const auto* p = s.cfg.find_project(c.project)) return p->display;
@@ -136,6 +127,43 @@ status close_without_advisory(session& s, const std::string& id, process::verb v
                                  (reason.empty() ? "" : ": " + reason));
 }
 
+namespace {
+
+// The embargo reminder on the private bug promises a date: when the date moves, the bug says so.
+status rewrite_reminder(session& s, const store::case_record& c, const std::string& new_end) {
+  if (!c.is_private || c.tracker_bug.empty()) return ok_v;
+  VMT_TRY(old_reminder, s.st.tracker_op_done(c.id, "reminder"));
+  VMT_TRY(reminder, intake::embargo_reminder(s.cfg, s.templates, new_end));
+  VMT_TRY(t, s.tracker());
+  VMT_TRY(bug, t->get_bug(c.tracker_bug));
+  std::string rest = old_reminder ? detail::without_reminder(bug.description, *old_reminder) : bug.description;
+  if (rest == bug.description && old_reminder && bug.description.rfind(*old_reminder, 0) != 0)
+    spdlog::warn("case {}: the bug's description no longer starts with the reminder; the new one goes on top", c.id);
+  std::string updated = reminder + "\n\n" + rest;
+  if (updated != bug.description) VMT_TRY_STATUS(t->set_description(c.tracker_bug, updated));
+  return s.st.mark_tracker_op(c.id, "reminder", "done", reminder, s.now());
+}
+
+}  // namespace
+
+status dismiss(session& s, const std::string& id, const std::string& reason) {
+  if (reason.empty())
+    return make_error(failure::usage, "dismiss", "a reason is required", "say why, e.g. --reason spam");
+  VMT_TRY(c, s.load(id));
+  // Invalid on the tracker too, but the bug stays as private as it is: nothing of a spam or of a
+  // looped-back notice (with whatever addresses it holds) is ever made public.
+  VMT_TRY(to, transition(s, c, process::verb::invalid, "dismissed: " + reason));
+  (void)to;
+  VMT_TRY(staged, s.st.staged_actions(id));
+  for (const auto& a : staged)
+    if (a.state == "pending") VMT_TRY_STATUS(s.st.finish_action(a.id, "cancelled", "case dismissed", s.now()));
+  VMT_TRY(msgs, s.st.case_messages(id));
+  for (const auto& m : msgs)
+    if (m.answered_at.empty()) VMT_TRY_STATUS(s.st.mark_answered(m.row, s.now(), s.actor + " (case dismissed)"));
+  return detail::save(s, c, "dismissed", "closed without disclosure (" + reason + "); the bug stays " +
+                                             (c.is_private ? "private" : "as it is"));
+}
+
 status set_reporter_terms(session& s, const std::string& id, const std::string& terms, const std::string& deadline) {
   VMT_TRY(c, s.load(id));
   std::string summary = "reporter's disclosure terms recorded";
@@ -149,6 +177,9 @@ status set_reporter_terms(session& s, const std::string& id, const std::string& 
       auto default_end = clock::iso_date(received + std::chrono::days{s.cfg.embargo.days});
       if (deadline > c.embargo_end && deadline > default_end)
         summary += " (beyond the usual " + std::to_string(s.cfg.embargo.days) + " days)";
+      // The tracker first: if it is down nothing changed, and the verb can be run again.
+      VMT_TRY_STATUS(rewrite_reminder(s, c, deadline));
+      summary += "; the embargo reminder on the private bug now says " + deadline;
       c.embargo_end = deadline;
     }
     c.reporter_deadline = deadline;

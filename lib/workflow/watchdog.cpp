@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "core/clock.h"
 #include "cve/cve.h"
 #include "process/states.h"
@@ -29,8 +31,15 @@ status run_staged(session& s, const store::staged_action& a) {
   auto saved = s.actor;
   s.actor = actor;  // the ledger credits whoever staged it
   status st = ok_v;
-  if (a.kind == "disclose") st = run_disclosure(s, a.case_id);
-  else st = make_error(failure::software, "staged action " + std::to_string(a.id), "unknown kind '" + a.kind + "'");
+  if (a.kind == "disclose") {
+    st = run_disclosure(s, a.case_id);
+  } else if (a.kind == "publish") {
+    std::string path = payload.is_object() && payload.contains("advisory") ? payload["advisory"].get<std::string>() : "";
+    auto sent = run_publication(s, a.case_id, path);
+    if (!sent) st = std::move(sent).err();
+  } else {
+    st = make_error(failure::software, "staged action " + std::to_string(a.id), "unknown kind '" + a.kind + "'");
+  }
   s.actor = saved;
   return st;
 }
@@ -57,6 +66,7 @@ status remind_liaison(session& s, const store::case_record& c, long idle_days, c
   m.to = {{p->liaison.name, p->liaison.email, "", false}};
   m.subject = text.subject;
   m.body = text.body;
+  m.auto_submitted = text.auto_submitted;
   m.embargoed = false;  // the reminder names the case and its state, nothing of the report
   VMT_TRY(sent, send(s, c, m));
   (void)sent;
@@ -83,6 +93,10 @@ result<check_report> check(session& s, const check_options& o) {
   // 1. What was staged for this hour, then the mail held for it: together, so the bug opens and
   //    the announcement leaves at the same time, and nothing before.
   VMT_TRY(due, s.st.due_actions(now));
+  // At one hour, the bug opens before the announcement goes (publish waits for its case to be public).
+  std::stable_sort(due.begin(), due.end(), [](const store::staged_action& x, const store::staged_action& y) {
+    return std::pair(x.not_before, x.kind != "disclose") < std::pair(y.not_before, y.kind != "disclose");
+  });
   for (const auto& a : due) {
     if (o.dry_run) {
       report.items.push_back({a.case_id, "staged", a.kind + " due since " + a.not_before, true});
@@ -112,19 +126,33 @@ result<check_report> check(session& s, const check_options& o) {
     if (!st) report.items.push_back({"", "failed", "outbox: " + st.err().message(), true});
   }
 
-  // 2. Every open case: its embargo, its disclosure date, and whether it moves.
+  // 2. Replies nobody answered: a reporter's follow-up, a stakeholder asking for access.
+  VMT_TRY(waiting, s.st.unanswered_follow_ups());
+  for (const auto& m : waiting)
+    report.items.push_back({m.case_id, "unanswered",
+                            "follow-up " + std::to_string(m.row) + " from " + (m.from_addr.empty() ? "(no From)" : m.from_addr) +
+                                " since " + m.received_at + ": vmt reply " + m.case_id + " " + std::to_string(m.row) +
+                                " (or vmt answered)",
+                            true});
+
+  // 3. Every open case: its embargo, its disclosure date, and whether it moves.
   VMT_TRY(cases, s.st.list_cases());
   for (auto c : cases) {
     auto status = status_of(c);
     if (!process::is_open(status)) continue;
     if (c.is_private && !c.embargo_end.empty()) {
       long left = -days_between(c.embargo_end, today);
-      if (left < 0) {
+      // The reminder promises the report "will be made public by or on that date": on the end
+      // date itself, from the disclosure hour (the date alone would leave it private a day late).
+      auto end_day = clock::parse_iso_date(c.embargo_end);
+      bool over = end_day && clock::now() >= clock::seconds{*end_day} + std::chrono::hours{s.cfg.disclosure.hour_utc};
+      if (over) {
         if (o.dry_run) {
-          report.items.push_back({c.id, "embargo-ended", "embargo ended on " + c.embargo_end, true});
+          report.items.push_back({c.id, "embargo-ended", "embargo ends on " + c.embargo_end + ": due now", true});
         } else {
-          auto st = end_embargo(s, c.id, "the embargo reached its end date " + c.embargo_end +
-                                             " (seed: embargoes do not extend past 90 days)");
+          auto st = end_embargo(s, c.id, "the embargo reached its end, " + c.embargo_end + " " +
+                                             std::to_string(s.cfg.disclosure.hour_utc) +
+                                             ":00 UTC (the reminder promised it public by or on that date)");
           report.items.push_back({c.id, "embargo-ended",
                                   st ? "embargo ended on " + c.embargo_end + ": the case switched to the public workflow"
                                      : "embargo ended on " + c.embargo_end + " but switching failed: " + st.err().message(),

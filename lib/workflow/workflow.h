@@ -75,6 +75,9 @@ result<classification> classify(session& s, const std::string& id, const std::st
 // security hardening opportunity).
 status close_without_advisory(session& s, const std::string& id, process::verb v, bool hardening,
                               const std::string& reason);
+// Close a case that is no report at all (spam, a mail that looped back) without making anything
+// public: the ossa task Invalid, the bug left private, what was staged cancelled.
+status dismiss(session& s, const std::string& id, const std::string& reason);
 
 // ---- Patches ------------------------------------------------------------------------------------
 struct patch_source {
@@ -97,8 +100,7 @@ struct description_input {
 result<std::string> draft_description(session& s, const std::string& id, const description_input& in);
 // Store the (edited) description and post it on the private bug.
 status save_description(session& s, const std::string& id, const std::string& text);
-// The reporter and the PTL agreed: Review/Triaged.
-status review(session& s, const std::string& id, const std::string& note);
+// The review by the reporter and the PTL: conversation.h.
 
 struct form_field {
   std::string name, value;
@@ -108,7 +110,11 @@ struct cve_request_result {
   std::string draft_path;          // the CVE JSON 5 CNA container draft written
 };
 result<cve_request_result> cve_request(session& s, const std::string& id);
-status cve_assign(session& s, const std::string& id, const std::string& cve);
+// Record the CVE (seed "Get assigned CVE"). A case that has one already needs `replace_reason`: the
+// tracker, the title, the advisory draft and the ledger follow, and everyone already told gets a
+// correction (tell_those_told).
+status cve_assign(session& s, const std::string& id, const std::string& cve, const std::string& replace_reason = {});
+// CVE-YYYY-NNNN with 4 to 19 digits, as the CVE record format defines it.
 bool valid_cve_id(const std::string& cve);
 
 // ---- Reporter's terms, embargo ------------------------------------------------------------------

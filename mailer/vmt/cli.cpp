@@ -5,13 +5,33 @@
 #include <filesystem>
 #include <iostream>
 
+#include "core/text.h"
+
 namespace vmt::cli {
 
 std::optional<status> last_status;
 
+namespace {
+// The ledger says who told whom what: only a configured coordinator may act, under their
+// configured address (and signing key). No --as: the first coordinator ("vmt" when none).
+result<std::string> acting_coordinator(const config::config& c, const std::string& as) {
+  if (as.empty()) return c.coordinator() ? c.coordinator()->email : std::string("vmt");
+  for (const auto& p : c.team.coordinators)
+    if (text::lower(p.email) == text::lower(as) || (!p.name.empty() && p.name == as)) return p.email;
+  std::string known;
+  for (const auto& p : c.team.coordinators) known += (known.empty() ? "" : ", ") + p.email;
+  return make_error(failure::usage, "--as '" + as + "'", "is not a coordinator of this team",
+                    known.empty() ? "add them under team.coordinators in " + c.file
+                                  : "use one of: " + known + " (team.coordinators in " + c.file + ")");
+}
+}  // namespace
+
 result<const config::config*> context::cfg() {
   if (!cfg_) {
     VMT_TRY(c, config::load(config::locate(config_option)));
+    // Whoever acts is checked as soon as the team is known, before any verb records anything.
+    VMT_TRY(email, acting_coordinator(c, actor));
+    actor = email;
     cfg_ = std::make_unique<config::config>(std::move(c));
   }
   return static_cast<const config::config*>(cfg_.get());
@@ -39,11 +59,11 @@ result<store::store*> context::db() {
   return store_.get();
 }
 
+
 std::string context::who() {
-  if (!actor.empty()) return actor;
   auto c = cfg();
-  if (c && (*c)->coordinator()) return (*c)->coordinator()->email;
-  return "coordinator";
+  if (!c) return actor.empty() ? "vmt" : actor;
+  return actor;
 }
 
 result<const tmpl::engine*> context::templates() {
@@ -76,7 +96,10 @@ void on_run(CLI::App* cmd, action body) {
 }
 
 // Fields read from hostile mail (a From as written) may hold bytes that are not UTF-8: replaced.
+bool json_printed = false;
+
 void print_json(const nlohmann::json& j) {
+  json_printed = true;
   std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
 

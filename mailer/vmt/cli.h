@@ -34,7 +34,8 @@ class context {
   result<const config::config*> cfg_or_defaults();
   bool has_config() const;
   result<store::store*> db();
-  // The acting person's address for the ledger.
+  // The acting coordinator's address for the ledger. --as must name a configured coordinator (by
+  // address or name): cfg() refuses anything else; the default is the first coordinator.
   std::string who();
   // The templates: the team's folder first, then the shipped ones.
   result<const tmpl::engine*> templates();
@@ -60,6 +61,8 @@ std::function<status()> outbox_flusher(context& ctx);
 
 // Print a JSON document (pretty) to stdout.
 void print_json(const nlohmann::json& j);
+// Whether a verb printed its JSON document: a failure after it (advisory check's errors) adds none.
+extern bool json_printed;
 
 // Verb groups.
 void register_case_commands(CLI::App& app, context& ctx);      // init, list, show, quarantine, set-project

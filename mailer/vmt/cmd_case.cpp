@@ -43,6 +43,7 @@ nlohmann::json case_json(store::store& st, const store::case_record& c, bool ful
   j["cve"] = c.cve.empty() ? nullptr : nlohmann::json(c.cve);
   j["advisory_id"] = c.advisory_id.empty() ? nullptr : nlohmann::json(c.advisory_id);
   j["disclosure_at"] = c.disclosure_at.empty() ? nullptr : nlohmann::json(c.disclosure_at);
+  j["disclosed_at"] = c.disclosed_at.empty() ? nullptr : nlohmann::json(c.disclosed_at);
   j["created_at"] = c.created_at;
   if (!full) return j;
   auto msgs = st.case_messages(c.id);
@@ -64,6 +65,8 @@ nlohmann::json case_json(store::store& st, const store::case_record& c, bool ful
                     {"mixed", m.mixed},
                     {"signature", m.sig_status},
                     {"state", m.state},
+                    {"answered", m.answered_at.empty() ? nlohmann::json(nullptr)
+                                                       : nlohmann::json({{"at", m.answered_at}, {"by", m.answered_by}})},
                     {"attachments", atts},
                     {"verdict", verdict.is_discarded() ? nlohmann::json::object() : verdict}});
     }
@@ -88,8 +91,10 @@ void print_case(const nlohmann::json& j, store::store& st, const std::string& id
   std::printf("  project:      %s\n", j["project"].get<std::string>().c_str());
   std::printf("  status:       %s%s\n", j["ossa_status"].get<std::string>().c_str(),
               j["class"].is_null() ? "" : (", class " + j["class"].get<std::string>()).c_str());
-  std::printf("  visibility:   %s, embargo ends %s\n", j["private"].get<bool>() ? "private" : "public",
-              j["embargo_end"].get<std::string>().c_str());
+  if (j["private"].get<bool>())
+    std::printf("  visibility:   private, embargo ends %s\n", j["embargo_end"].get<std::string>().c_str());
+  else
+    std::printf("  visibility:   public%s\n", j["disclosed_at"].is_null() ? "" : (" since " + j["disclosed_at"].get<std::string>()).c_str());
   std::printf("  tracker bug:  %s %s\n", opt(j["tracker_bug"]).c_str(), opt(j["tracker_url"]).c_str());
   const auto& r = j["reporter"];
   std::printf("  reporter:     %s <%s> key %s\n", r["name"].get<std::string>().c_str(),
@@ -99,7 +104,9 @@ void print_case(const nlohmann::json& j, store::store& st, const std::string& id
               s["status"].get<std::string>().c_str(), s["fingerprint"].is_null() ? "" : (" by " + s["fingerprint"].get<std::string>()).c_str(),
               s["status"] == "valid" ? (s["matches_from"].get<bool>() ? " (matches From)" : " (does NOT match From)") : "");
   if (!j["cve"].is_null()) std::printf("  CVE:          %s\n", j["cve"].get<std::string>().c_str());
-  if (!j["disclosure_at"].is_null()) std::printf("  disclosure:   %s\n", j["disclosure_at"].get<std::string>().c_str());
+  if (!j["advisory_id"].is_null()) std::printf("  advisory:     %s\n", j["advisory_id"].get<std::string>().c_str());
+  if (!j["disclosure_at"].is_null() && j["private"].get<bool>())
+    std::printf("  disclosure:   %s\n", j["disclosure_at"].get<std::string>().c_str());
   std::printf("  messages:     %zu\n", j["messages"].get<std::size_t>());
   std::printf("\nTimeline (who was told what, when):\n");
   for (const auto& e : j["events"]) {
@@ -206,20 +213,21 @@ status cmd_set_project(context& ctx, const std::string& id, const std::string& p
 }
 
 status cmd_quarantine_list(context& ctx) {
+  VMT_TRY(cfg, ctx.cfg());
   VMT_TRY(st, ctx.db());
   VMT_TRY(q, st->quarantined());
   if (ctx.json) {
     auto arr = nlohmann::json::array();
     for (const auto& x : q)
       arr.push_back({{"id", x.message}, {"reason", x.reason}, {"at", x.at}, {"from", x.from_addr},
-                     {"sha256", x.sha256}, {"spool_path", x.spool_path}});
+                     {"sha256", x.sha256}, {"spool_path", cfg->path(x.spool_path)}});
     print_json(arr);
     return ok_v;
   }
   if (q.empty()) std::printf("nothing in quarantine\n");
   for (const auto& x : q)
     std::printf("%-6lld %-20s %-15s %s  %s\n", static_cast<long long>(x.message), x.at.c_str(), x.reason.c_str(),
-                x.from_addr.empty() ? "(no From)" : x.from_addr.c_str(), x.spool_path.c_str());
+                x.from_addr.empty() ? "(no From)" : x.from_addr.c_str(), cfg->path(x.spool_path).c_str());
   return ok_v;
 }
 
@@ -232,7 +240,7 @@ status cmd_quarantine_retry(context& ctx, std::int64_t message) {
     if (x.message == message) found = &x;
   if (!found) return make_error(failure::data, "quarantine " + std::to_string(message), "no such quarantined message",
                                 "see `vmt quarantine list`");
-  VMT_TRY(raw, fs::read_file(found->spool_path, cfg->limits.max_message_bytes));
+  VMT_TRY(raw, fs::read_file(cfg->path(found->spool_path), cfg->limits.max_message_bytes));
   // Forget the quarantined row so that reception sees the message as new; the spool file stays.
   VMT_TRY_STATUS(st->transaction([&]() -> status {
     VMT_TRY(d1, st->raw().prepare("DELETE FROM quarantine WHERE message = ?1"));
@@ -249,6 +257,44 @@ status cmd_quarantine_retry(context& ctx, std::int64_t message) {
   VMT_TRY(got, intake::receive(rec, sp));
   std::printf("%s%s%s\n", intake::to_string(got.what), got.case_id.empty() ? "" : (" " + got.case_id).c_str(),
               got.reason.empty() ? "" : (" (" + got.reason + ")").c_str());
+  if (got.what == intake::outcome::quarantined)
+    return make_error(failure::data, "quarantine " + std::to_string(message), "still cannot be read (" + got.reason + ")",
+                      got.reason == "no-key" ? "import the key it is encrypted to (see vmt quarantine list), then retry"
+                                             : "see docs/mail-parsing.md; the message stays in quarantine");
+  return ok_v;
+}
+
+// The case's bug as the tracker holds it (the embedded tracker has no web page to look at).
+status cmd_bug_show(context& ctx, const std::string& id) {
+  VMT_TRY(cfg, ctx.cfg());
+  VMT_TRY(st, ctx.db());
+  VMT_TRY(c, need_case(*st, id));
+  if (c.tracker_bug.empty())
+    return make_error(failure::unavailable, id, "has no bug yet", "vmt spool resume completes its reception");
+  VMT_TRY(t, tracker::open(*cfg));
+  VMT_TRY(b, t->get_bug(c.tracker_bug));
+  nlohmann::json tasks = nlohmann::json::array();
+  for (const auto& [p, s] : b.tasks) tasks.push_back({{"project", p}, {"status", s}});
+  if (ctx.json) {
+    print_json({{"case", id}, {"tracker", t->kind()}, {"id", b.ref.id}, {"url", b.ref.url}, {"title", b.title},
+                {"information_type", b.information_type}, {"tags", b.tags}, {"subscribers", b.subscribers},
+                {"owner", b.owner}, {"tasks", tasks}, {"cves", b.cves}, {"description", b.description},
+                {"comments", b.comments}, {"attachments", b.attachments}});
+    return ok_v;
+  }
+  auto joined = [](const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& x : v) out += (out.empty() ? "" : ", ") + x;
+    return out.empty() ? std::string("-") : out;
+  };
+  std::printf("%s bug %s  %s\n  %s\n", t->kind().c_str(), b.ref.id.c_str(), b.ref.url.c_str(), b.title.c_str());
+  std::printf("  information type: %s\n  tags:             %s\n  subscribers:      %s\n  CVEs:             %s\n",
+              b.information_type.c_str(), joined(b.tags).c_str(), joined(b.subscribers).c_str(), joined(b.cves).c_str());
+  for (const auto& [p, s] : b.tasks) std::printf("  task:             %s %s\n", p.c_str(), s.c_str());
+  if (!b.attachments.empty()) std::printf("  attachments:      %s\n", joined(b.attachments).c_str());
+  std::printf("\n%s\n", b.description.c_str());
+  for (std::size_t i = 0; i < b.comments.size(); ++i)
+    std::printf("\n---- comment %zu ----\n%s\n", i + 1, b.comments[i].c_str());
   return ok_v;
 }
 
@@ -256,11 +302,13 @@ status cmd_spool_resume(context& ctx) {
   VMT_TRY(cfg, ctx.cfg());
   VMT_TRY(st, ctx.db());
   VMT_TRY(stuck, st->messages_in_state("filed"));
+  VMT_TRY(received, st->messages_in_state("received"));  // recorded, then the delivery stopped
+  stuck.insert(stuck.end(), received.begin(), received.end());
   VMT_TRY(templates, ctx.templates());
   auto rec = intake::make_reception(*cfg, *st, *templates);
   int done = 0;
   for (const auto& m : stuck) {
-    VMT_TRY(raw, fs::read_file(m.spool_path, cfg->limits.max_message_bytes));
+    VMT_TRY(raw, fs::read_file(cfg->path(m.spool_path), cfg->limits.max_message_bytes));
     VMT_TRY(sp, intake::spool_bytes(raw, cfg->path(cfg->spool)));
     VMT_TRY(got, intake::receive(rec, sp));
     (void)got;
@@ -321,6 +369,14 @@ void register_case_commands(CLI::App& app, context& ctx) {
     else std::printf("%s: bug %s adopted\n", id.c_str(), adopt_bug.c_str());
     return ok_v;
   });
+
+  auto* bug = app.add_subcommand("bug", "the case's bug in the tracker");
+  bug->require_subcommand(1);
+  auto* bshow = bug->add_subcommand("show", "print the bug as the tracker holds it (title, visibility, tasks, comments)");
+  static std::string bug_case;
+  bshow->add_option("CASE", bug_case, "case id")->required();
+  bshow->add_flag("--json", ctx.json, "print JSON");
+  on_run(bshow, [&ctx] { return cmd_bug_show(ctx, bug_case); });
 
   auto* spool = app.add_subcommand("spool", "the inbound spool");
   spool->require_subcommand(1);

@@ -12,8 +12,10 @@
 #include "core/clock.h"
 #include "core/fs.h"
 #include "core/harden.h"
+#include "core/text.h"
 #include "crypto/compose.h"
 #include "crypto/keys.h"
+#include "crypto/openpgp.h"
 #include "intake/reception.h"
 #include "store/store.h"
 #include "tmpl/tmpl.h"
@@ -81,6 +83,16 @@ status cmd_init(context& ctx, const init_options& o) {
     char cwd[4096];
     if (::getcwd(cwd, sizeof cwd)) dir = std::string(cwd) + "/" + dir;
   }
+  // A coordinator at the team address would get vmt's own mail back as reports (a loop).
+  std::string coordinator_email = o.coordinator_email;
+  if (coordinator_email.empty() && o.demo) coordinator_email = "alice@" + o.team_address.substr(o.team_address.find('@') + 1);
+  if (coordinator_email.empty())
+    return make_error(failure::usage, "vmt init --coordinator-email", "missing: who coordinates the team's cases?",
+                      "give the first coordinator's own address (not " + o.team_address +
+                          ", the team address: mail to it is filed as a report)");
+  if (text::lower(coordinator_email) == text::lower(o.team_address))
+    return make_error(failure::usage, "--coordinator-email " + coordinator_email, "is the team address",
+                      "give the coordinator's own address: mail vmt sends them must not come back as a report");
   auto config_file = dir + "/vmt.yaml";
   if (fs::exists(config_file))
     return make_error(failure::cant_create, config_file, "already exists; vmt init never overwrites a team folder",
@@ -107,39 +119,62 @@ status cmd_init(context& ctx, const init_options& o) {
     team_fpr = fpr;
   }
 
+  // The coordinator signs what they send with their own key, kept in the team's home: the one given,
+  // else (demo) one made for them, else the team key until they import theirs (vmt keys).
+  std::string coordinator_fpr = team_fpr;
+  if (o.demo) {
+    VMT_TRY(fpr, crypto::generate_key(home, o.coordinator_name, coordinator_email));
+    coordinator_fpr = fpr;
+  }
   tmpl::dictionary d;
   d.set("TEAM_NAME", o.team_name).set("VENDOR", o.vendor).set("TEAM_ADDRESS", o.team_address);
   d.set("TEAM_KEY", team_fpr);
   d.set("EXAMPLE", config::data_dir() + "/config/vmt.yaml.example");
   d.set("TEMPLATES", config::data_dir() + "/templates");
   d.set("COORDINATOR_NAME", o.coordinator_name);
-  d.set("COORDINATOR_EMAIL", o.coordinator_email.empty() ? o.team_address : o.coordinator_email);
-  d.set("COORDINATOR_KEY", team_fpr);
+  d.set("COORDINATOR_EMAIL", coordinator_email);
+  d.set("COORDINATOR_KEY", coordinator_fpr);
   d.set("LOG_SINK", o.log_file.empty() ? "stderr" : "file");
   if (!o.log_file.empty()) d.add("LOG_FILE").set("PATH", o.log_file);
 
   party reporter;
+  std::vector<std::string> party_homes;
   if (o.demo) {
-    d.add("PROJECT").set("NAME", "nova").set("DISPLAY", "Nova");
+    auto& nova = d.add("PROJECT").set("NAME", "nova").set("DISPLAY", "Nova");
     auto& demo = d.add("DEMO");
     VMT_TRY(rep, make_party(dir, "reporter", "Jane Reporter", "jane@reporter.example"));
     reporter = rep;
     VMT_TRY_STATUS(exchange_keys(home, team_fpr, rep.home, rep.fpr));
+    // Nova's PTL reviews the impact description with the reporter (seed, "Review impact description").
+    VMT_TRY(ptl, make_party(dir, "ptl", "Nova PTL", "ptl@nova.example"));
+    VMT_TRY_STATUS(exchange_keys(home, team_fpr, ptl.home, ptl.fpr));
+    party_homes.push_back(ptl.home);
+    nova.add("PTL").set("PTL_NAME", ptl.name).set("PTL_EMAIL", ptl.email).set("PTL_KEY", ptl.fpr);
     int n = 0;
     for (const auto& [slug, name, email] : {std::tuple{"stakeholder-1", "Distro One Security", "security@distro-one.example"},
                                            std::tuple{"stakeholder-2", "Cloud Two PSIRT", "psirt@cloud-two.example"}}) {
       VMT_TRY(p, make_party(dir, slug, name, email));
       VMT_TRY_STATUS(exchange_keys(home, team_fpr, p.home, p.fpr));
+      party_homes.push_back(p.home);
       demo.add("STAKEHOLDER").set("NAME", p.name).set("EMAIL", p.email).set("KEY", p.fpr);
       ++n;
     }
     VMT_TRY(distros, make_party(dir, "linux-distros", "linux-distros list", "distros@vs.openwall.example"));
     VMT_TRY_STATUS(exchange_keys(home, team_fpr, distros.home, distros.fpr));
+    party_homes.push_back(distros.home);
+    // The others know the coordinator's key too: the mails they receive are signed with it.
+    VMT_TRY(coordinator_pub, crypto::export_public(home, coordinator_fpr));
+    for (const auto& h : party_homes) {
+      VMT_TRY(imported, crypto::import_keys(h, coordinator_pub));
+      (void)imported;
+    }
+    VMT_TRY(imported, crypto::import_keys(rep.home, coordinator_pub));
+    (void)imported;
     demo.set("DISTROS_NAME", distros.name).set("DISTROS_EMAIL", distros.email).set("DISTROS_KEY", distros.fpr);
   } else {
     d.show("NO_PROJECT");
   }
-  tmpl::engine engine({config::data_dir() + "/templates"});
+  tmpl::engine engine({});  // the shipped template: a new team has no templates of its own yet
   VMT_TRY(yaml, engine.render("init/vmt.yaml.tpl", d));
   VMT_TRY_STATUS(fs::write_file_atomic(config_file, yaml, 0600));
 
@@ -161,6 +196,13 @@ status cmd_init(context& ctx, const init_options& o) {
     m.encrypt_to = {team_fpr, reporter.fpr};
     VMT_TRY(report, crypto::compose(reporter.home, m));
     VMT_TRY_STATUS(fs::write_file_atomic(dir + "/demo/report.eml", report.bytes));
+  }
+
+  // gpg started an agent per home; a setup command leaves nothing running behind it.
+  crypto::stop_agent(home);
+  if (o.demo) {
+    crypto::stop_agent(reporter.home);
+    for (const auto& h : party_homes) crypto::stop_agent(h);
   }
 
   if (ctx.json) {
@@ -186,7 +228,8 @@ void register_init_command(CLI::App& app, context& ctx) {
   init->add_option("--vendor", o.vendor, "the vendor or project family (OpenStack)");
   init->add_option("--key-file", o.key_file, "import the team's secret key from this file instead of generating one");
   init->add_option("--coordinator-name", o.coordinator_name, "the first coordinator's name");
-  init->add_option("--coordinator-email", o.coordinator_email, "the first coordinator's address");
+  init->add_option("--coordinator-email", o.coordinator_email,
+                   "the first coordinator's own address (required but with --demo; never the team address)");
   init->add_option("--log-file", o.log_file, "log to this file instead of stderr");
   init->add_flag("--json", ctx.json, "print JSON");
   on_run(init, [&ctx] { return cmd_init(ctx, o); });

@@ -17,7 +17,8 @@ namespace vmt::cli {
 
 namespace {
 
-nlohmann::json to_json(const transport::outbox_entry& e) {
+// `path` is where the file is now (the store keeps it relative to the outbox folder).
+nlohmann::json to_json(const config::config& cfg, const transport::outbox_entry& e) {
   return {{"id", e.id},
           {"message_id", e.mail.message_id},
           {"case", e.mail.case_id},
@@ -35,7 +36,7 @@ nlohmann::json to_json(const transport::outbox_entry& e) {
           {"receipt", e.receipt},
           {"created_at", e.created_at},
           {"sent_at", e.sent_at},
-          {"path", e.path}};
+          {"path", transport::file_of(cfg, e)}};
 }
 
 // The time that matters for a mail in its state.
@@ -86,13 +87,14 @@ void register_outbox_commands(CLI::App& app, context& ctx) {
   list->add_option("--state", *state, "only mail in this state (held queued sending sent failed uncertain)");
   list->add_flag("--json", ctx.json, "print JSON");
   on_run(list, [&ctx, case_id, state]() -> status {
+    VMT_TRY(cfg, ctx.cfg());
     VMT_TRY(st, ctx.db());
     VMT_TRY(rows, transport::list(*st, *case_id));
     nlohmann::json out = nlohmann::json::array();
     for (const auto& e : rows) {
       if (!state->empty() && e.state != *state) continue;
       if (ctx.json) {
-        out.push_back(to_json(e));
+        out.push_back(to_json(*cfg, e));
         continue;
       }
       std::cout << e.id << "  " << e.state << "  " << e.mail.kind << "  " << (e.mail.case_id.empty() ? "-" : e.mail.case_id)
@@ -109,12 +111,13 @@ void register_outbox_commands(CLI::App& app, context& ctx) {
   show->add_option("ID", *show_id, "row id or Message-ID")->required();
   show->add_flag("--json", ctx.json, "print JSON");
   on_run(show, [&ctx, show_id]() -> status {
+    VMT_TRY(cfg, ctx.cfg());
     VMT_TRY(st, ctx.db());
     VMT_TRY(found, transport::find(*st, *show_id));
     if (!found) return make_error(failure::data, "outbox", "no mail '" + *show_id + "'", "see `vmt outbox list`");
-    VMT_TRY(headers, transport::header_block(*found));
+    VMT_TRY(headers, transport::header_block(*cfg, *found));
     if (ctx.json) {
-      auto j = to_json(*found);
+      auto j = to_json(*cfg, *found);
       j["headers"] = headers;
       print_json(j);
     } else {

@@ -48,11 +48,20 @@ struct schedule_args {
 status run_case_schedule(context& ctx, const schedule_args& a) {
   VMT_TRY(s, ctx.work());
   VMT_TRY(r, workflow::schedule(*s, a.case_id, {a.notify_on, a.date, a.force, a.reason}));
+  auto updates = nlohmann::json::array();
+  for (const auto& m : r.updates)
+    updates.push_back({{"message_id", m.message_id}, {"recipients", m.recipients}, {"encrypted_to", m.keys}, {"new", m.fresh}});
   if (ctx.json) {
-    print_json({{"id", a.case_id}, {"disclosure", disclosure_json(r.when)}, {"forced", r.forced}, {"note", r.note}});
+    print_json({{"id", a.case_id}, {"disclosure", disclosure_json(r.when)}, {"forced", r.forced}, {"note", r.note},
+                {"previous", r.previous.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.previous)},
+                {"updates", updates}});
   } else {
     std::cout << a.case_id << ": disclosure " << short_weekday(r.when.day) << " " << clock::iso_time(r.when.at)
+              << (r.previous.empty() || r.previous == clock::iso_time(r.when.at) ? "" : " (was " + r.previous + ")")
               << "\n  " << r.note << "\n";
+    for (const auto& m : r.updates)
+      std::cout << "  update " << (m.fresh ? "queued to " : "already queued to ") << m.recipients.front()
+                << (m.keys.empty() ? " (signed)" : " (signed, encrypted)") << "\n";
   }
   return ok_v;
 }
@@ -265,7 +274,8 @@ void register_process_commands(CLI::App& app, context& ctx) {
   sched->add_option("--date", sa->date, "a date a coordinator chooses, YYYY-MM-DD (checked against the rules)");
   sched->add_option("--notify-on", sa->notify_on, "with a case: day the notification goes out (default today)");
   sched->add_flag("--force", sa->force, "with a case: accept a --date outside the rules (needs --reason)");
-  sched->add_option("--reason", sa->reason, "why the rules are overridden (recorded in the ledger)");
+  sched->add_option("--reason", sa->reason,
+                    "why the rules are overridden, or (after notify) why the date moves: sent to all told");
   sched->add_flag("--json", ctx.json, "print the plan as JSON");
   on_run(sched, [&ctx, sa] { return run_schedule(ctx, *sa); });
 

@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "core/fs.h"
+#include "workflow/conversation.h"
 #include "workflow/disclosure.h"
 #include "workflow/watchdog.h"
 #include "workflow/workflow.h"
@@ -209,14 +210,69 @@ void register_workflow_commands(CLI::App& app, context& ctx) {
     return status(ok_v);
   });
 
-  auto* review = app.add_subcommand("review", "the reporter and the PTL agree with the description (Review/Triaged)");
+  auto* review = app.add_subcommand(
+      "review", "send the impact description, encrypted, to the reporter and the PTL for review (Review/Triaged)");
   case_arg(review);
-  review->add_option("--note", a.reason, "who agreed, when");
+  review->add_option("--approved-by", a.by, "record an answer instead: who approved it (address, reporter or ptl)");
+  review->add_option("--note", a.reason, "with --approved-by: what they said");
   json_flag(review);
   on_run(review, [&ctx]() -> status {
     VMT_TRY(s, ctx.work());
-    VMT_TRY_STATUS(workflow::review(*s, a.id, a.reason));
-    return print_case_status(ctx, a.id, "description reviewed");
+    if (!a.by.empty()) {
+      VMT_TRY_STATUS(workflow::record_review(*s, a.id, a.by, a.reason));
+      return print_case_status(ctx, a.id, "review by " + a.by + " recorded");
+    }
+    VMT_TRY(r, workflow::request_review(*s, a.id));
+    if (!ctx.json) {
+      for (const auto& m : r.mails)
+        std::printf("%s: description %s to %s (signed, encrypted)\n", a.id.c_str(), m.fresh ? "sent" : "already sent",
+                    m.recipients.front().c_str());
+      for (const auto& n : r.not_sent) std::printf("%s: NOT sent to %s\n", a.id.c_str(), n.c_str());
+    }
+    return print_case_status(ctx, a.id, "impact description submitted for review");
+  });
+
+  auto* reply = app.add_subcommand("reply", "answer a follow-up of the case by mail (signed, encrypted to them)");
+  case_arg(reply);
+  reply->add_option("MESSAGE", a.message, "the follow-up's message number (vmt show CASE --json)")->required();
+  reply->add_option("--text", a.text, "the answer");
+  reply->add_option("--file", a.file, "the answer, from a file");
+  reply->add_flag("--no-detail", a.hardening,
+                  "the answer holds nothing of the report: sent signed only, to anyone (e.g. asking who they are)");
+  json_flag(reply);
+  on_run(reply, [&ctx]() -> status {
+    VMT_TRY(s, ctx.work());
+    std::string body = a.text;
+    if (!a.file.empty()) {
+      VMT_TRY(t, fs::read_file(a.file, 1 << 20));
+      body = t;
+    }
+    VMT_TRY(m, workflow::reply(*s, a.id, a.message, body, !a.hardening));
+    if (ctx.json) print_json({{"id", a.id}, {"message_id", m.message_id}, {"recipients", m.recipients}, {"encrypted_to", m.keys}});
+    else std::printf("%s: answer %s to %s%s\n", a.id.c_str(), m.fresh ? "queued" : "already queued",
+                     m.recipients.front().c_str(), m.keys.empty() ? " (signed)" : " (signed, encrypted)");
+    return status(ok_v);
+  });
+
+  auto* answered = app.add_subcommand("answered", "a follow-up was answered another way: vmt check stops listing it");
+  case_arg(answered);
+  answered->add_option("MESSAGE", a.message, "the follow-up's message number")->required();
+  answered->add_option("--note", a.reason, "how it was answered");
+  on_run(answered, [&ctx]() -> status {
+    VMT_TRY(s, ctx.work());
+    VMT_TRY_STATUS(workflow::mark_answered(*s, a.id, a.message, a.reason));
+    std::printf("%s: message %lld marked answered\n", a.id.c_str(), static_cast<long long>(a.message));
+    return status(ok_v);
+  });
+
+  auto* dismiss = app.add_subcommand("dismiss", "close a case that is no report (spam, our own mail come back): nothing is made public");
+  case_arg(dismiss);
+  dismiss->add_option("--reason", a.reason, "why (spam, loop, duplicate of CASE)")->required();
+  json_flag(dismiss);
+  on_run(dismiss, [&ctx]() -> status {
+    VMT_TRY(s, ctx.work());
+    VMT_TRY_STATUS(workflow::dismiss(*s, a.id, a.reason));
+    return print_case_status(ctx, a.id, "dismissed; nothing was made public");
   });
 
   auto* cvereq = app.add_subcommand("cve-request", "fill MITRE's CVE request form from the case (In Progress)");
@@ -242,10 +298,14 @@ void register_workflow_commands(CLI::App& app, context& ctx) {
   auto* cveassign = app.add_subcommand("cve-assign", "record the CVE MITRE assigned; link it and retitle the bug");
   case_arg(cveassign);
   cveassign->add_option("CVE", a.cve, "CVE-YYYY-NNNN")->required();
+  cveassign->add_flag("--replace", a.force, "replace a CVE recorded in error (those already told get a correction)");
+  cveassign->add_option("--reason", a.reason, "with --replace: why (sent to those already told)");
   json_flag(cveassign);
   on_run(cveassign, [&ctx]() -> status {
     VMT_TRY(s, ctx.work());
-    VMT_TRY_STATUS(workflow::cve_assign(*s, a.id, a.cve));
+    if (a.force && a.reason.empty())
+      return status(make_error(failure::usage, "cve-assign --replace", "needs --reason", "say why the CVE changes"));
+    VMT_TRY_STATUS(workflow::cve_assign(*s, a.id, a.cve, a.force ? a.reason : std::string()));
     return print_case_status(ctx, a.id, a.cve + " assigned");
   });
 
@@ -302,18 +362,20 @@ void register_workflow_commands(CLI::App& app, context& ctx) {
   auto* publish = app.add_subcommand("publish", "send the signed [OSSA-NUM] announcement to the announcement lists");
   case_arg(publish);
   publish->add_option("--advisory", a.advisory, "the advisory YAML (default: advisories/ADVISORY_ID.yaml)");
-  publish->add_option("--at", a.at, "hold the mails until this UTC time");
+  publish->add_option("--at", a.at, "stage it for this UTC time (the disclosure hour); vmt check sends it then");
   json_flag(publish);
   on_run(publish, [&ctx]() -> status {
     VMT_TRY(s, ctx.work());
-    VMT_TRY(sent, workflow::publish(*s, a.id, a.advisory, a.at));
+    VMT_TRY(r, workflow::publish(*s, a.id, a.advisory, a.at));
     auto arr = nlohmann::json::array();
-    for (const auto& m : sent) {
+    for (const auto& m : r.mails) {
       arr.push_back({{"message_id", m.message_id}, {"recipients", m.recipients}, {"new", m.fresh}});
-      if (!ctx.json) std::printf("%s %s\n", m.fresh ? (a.at.empty() ? "queued" : ("held until " + a.at).c_str()) : "already queued",
-                                 m.recipients.front().c_str());
+      if (!ctx.json) std::printf("%s %s\n", m.fresh ? "queued" : "already queued", m.recipients.front().c_str());
     }
-    if (ctx.json) print_json({{"id", a.id}, {"mails", arr}});
+    if (ctx.json) print_json({{"id", a.id}, {"staged", r.staged}, {"at", r.at}, {"mails", arr}});
+    else if (r.staged)
+      std::printf("%s: announcement staged for %s: rendered, signed and queued then (vmt check)\n", a.id.c_str(),
+                  r.at.c_str());
     return status(ok_v);
   });
 

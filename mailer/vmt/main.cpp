@@ -21,6 +21,27 @@ namespace vmt::cli {
 extern std::optional<status> last_status;
 }  // namespace vmt::cli
 
+namespace {
+// The first argument that is not an option (or an option's value): the verb asked for.
+std::string first_word(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "-c" || a == "--config" || a == "--as") {
+      ++i;
+      continue;
+    }
+    if (!a.empty() && a[0] != '-') return a;
+  }
+  return {};
+}
+
+bool has_verb(CLI::App& app, const std::string& name) {
+  for (const auto* sub : app.get_subcommands({}))
+    if (sub->check_name(name)) return true;
+  return false;
+}
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace vmt;
   harden::no_core_dumps();  // `vmt show --text` and the workflow hold decrypted report text
@@ -60,6 +81,12 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    // "The following arguments were not expected: frob" says less than naming the verb.
+    if (app.get_subcommands().empty())
+      if (auto verb = first_word(argc, argv); !verb.empty() && !has_verb(app, verb)) {
+        std::fprintf(stderr, "vmt: unknown verb '%s': see vmt --help for the verbs\n", verb.c_str());
+        return exit_code(failure::usage);
+      }
     int rc = app.exit(e);
     return rc == 0 ? 0 : exit_code(failure::usage);
   }
@@ -68,6 +95,10 @@ int main(int argc, char** argv) {
     if (*cli::last_status) return 0;
     const auto& err = cli::last_status->err();
     std::fprintf(stderr, "vmt: %s\n", err.message().c_str());
+    // A script that asked for JSON gets one JSON document on stdout, failure included.
+    if (ctx.json && !cli::json_printed)
+      cli::print_json({{"error", {{"kind", failure_name(err.kind)}, {"where", err.where}, {"what", err.what},
+                                  {"fix", err.fix}, {"exit_status", exit_code(err.kind)}}}});
     return exit_code(err.kind);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "vmt: internal error: %s\n", e.what());

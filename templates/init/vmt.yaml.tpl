@@ -19,7 +19,8 @@ projects:
     subject_tags: ["[{{NAME}}]"]
     keywords: [{{NAME}}]
     security_team: {{NAME}}-coresec
-    branches:
+{{#PTL}}    ptl: {name: {{PTL_NAME}}, email: {{PTL_EMAIL}}, key: {{PTL_KEY}}}  # reviews the impact description (vmt review)
+{{/PTL}}    branches:
       - {name: master}
       - {name: 2026.1/gazpacho}
       - {name: 2025.2/flamingo}
@@ -36,7 +37,12 @@ store: {path: vmt.db}
 tracker: {kind: local, local_path: tracker.db}
 transport: {kind: maildir, sent_maildir: sent}
 embargo: {days: 90}
-disclosure: {min_business_days: 3, max_business_days: 5, hour_utc: 15}
+disclosure:
+  min_business_days: 3
+  max_business_days: 5
+  hour_utc: 15
+  holidays:  # not business days (seed: "excluding Monday/Friday and holiday periods"); MM-DD: every year
+    - {from: "12-24", to: "01-01", name: year-end holidays}
 {{#DEMO}}
 stakeholders:
 {{#STAKEHOLDER}}  - {name: {{NAME}}, email: {{EMAIL}}, key: {{KEY}}, encrypt: true}

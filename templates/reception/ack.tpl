@@ -1,4 +1,5 @@
 Subject: [{{CASE_ID}}] Your report to the {{VENDOR}} {{TEAM_NAME}}
+Auto-Submitted: auto-replied
 
 Hello{{#HAS_NAME}} {{REPORTER_NAME}}{{/HAS_NAME}},
 

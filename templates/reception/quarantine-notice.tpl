@@ -1,4 +1,5 @@
 Subject: [vmt] A message to {{TEAM_ADDRESS}} was quarantined ({{REASON}})
+Auto-Submitted: auto-generated
 
 vmt-ingest received a message it could not read and kept it in
 quarantine instead of filing or bouncing it.
@@ -8,6 +9,7 @@ quarantine instead of filing or bouncing it.
   From:        {{FROM}}
   Size:        {{SIZE}} bytes
   SHA-256:     {{SHA256}}
+  Encrypted to: {{ENCRYPTED_TO}}
   Spool file:  {{SPOOL}}
 
 List quarantined mail with:   vmt quarantine list

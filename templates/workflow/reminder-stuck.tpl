@@ -1,4 +1,5 @@
 Subject: [{{CASE_ID}}] Security report waiting in state {{STATUS}} for {{DAYS}} days
+Auto-Submitted: auto-generated
 
 Hello {{LIAISON}},
 

@@ -37,7 +37,8 @@ t_assert_contains "$desc" "This issue is being treated as a potential security r
 t_assert_contains "$desc" "embargo shall not extend past 2026-08-09 and will be made" "reminder end date"
 t_assert_contains "$desc" "writes the Keystone token" "the decrypted report on the private bug"
 t_assert_eq "$(bug "select status from tasks where bug=1 and project='ossa'")" Incomplete "ossa task"
-t_assert_eq "$(bug "select who from subscriptions where bug=1")" nova-coresec "core security team subscribed"
+t_assert_eq "$(bug "select group_concat(who, ' ') from (select who from subscriptions where bug=1 order by who)")" \
+  "jane@reporter.example nova-coresec" "core security team and the reporter (seed, Patch development) subscribed"
 t_assert_contains "$(bug "select content from comments where bug=1")" "an incomplete
 security advisory task has been added" "reception comment"
 

@@ -10,7 +10,7 @@ t_require_cmd sqlite3
 t_team "$T/team"
 cfg=$T/team/vmt.yaml
 procmail_run() {
-  t_as_vmt procmail -m VMT_INGEST="$VMT_INGEST" VMT_CONFIG="$cfg" "$VMT_DATADIR/procmail/vmt.procmailrc"
+  t_as_vmt procmail -m VMT_INGEST="$VMT_INGEST" VMT_CONFIG="$cfg" "$T_PROCMAILRC"
 }
 
 # A store locked by another process past busy_timeout: deferred (75), nothing filed, nothing lost.

@@ -22,7 +22,19 @@ t_assert_eq "$(t_json plan.json '[d["verdict"] for d in j["days"]]')" '["too_ear
 
 # Leap day and year end.
 t_assert_eq "$("$VMT" schedule --from 2028-02-24 --json | t_json - 'j["proposal"]["date"]')" "2028-02-29"
-t_assert_eq "$("$VMT" schedule --from 2026-12-30 --json | t_json - 'j["proposal"]["date"]')" "2027-01-05"
+# The default configuration skips the year-end holidays (Dec 24 - Jan 1, the seed excludes holiday
+# periods): notified Wed Dec 30, Dec 31 and Jan 1 do not count; Jan 4 and 5 are the 1st and 2nd.
+t_assert_eq "$("$VMT" schedule --from 2026-12-30 --json | t_json - 'j["proposal"]["date"]')" "2027-01-06"
+# Notified Mon Dec 21: without holidays the 3rd business day would be Thu Dec 24; with them the
+# 3rd is Mon Jan 4, past the linux-distros limit: no date is proposed, and the refusal says why.
+set +e
+"$VMT" schedule --from 2026-12-21 --json > "$T/xmas.json" 2> "$T/xmas.err"
+rc=$?
+set -e
+t_assert_eq "$rc" 69 "no proposal over the year-end holidays"
+t_assert_eq "$(t_json "$T/xmas.json" '[d["verdict"] for d in j["days"] if d["date"] == "2026-12-24"]')" '["holiday"]'
+t_assert_eq "$(t_json "$T/xmas.json" 'j.get("proposal")')" "null"
+t_assert_contains "$(cat "$T/xmas.err")" "holiday day(s) in between"
 
 # A coordinator's date: allowed, then refused with the reason (EX_DATAERR).
 out=$("$VMT" schedule --from 2026-05-11 --date 2026-05-14)

@@ -13,7 +13,11 @@ D=$T/team
 cfg=$D/vmt.yaml
 vmt() { t_as_vmt "$VMT" --config "$cfg" "$@"; }
 check_mail() { python3 "$VMT_SOURCE_DIR/tests/lib/mailcheck.py" "$@"; }
-team_fpr=$(gpg --homedir "$D/gnupg" --with-colons --list-secret-keys | awk -F: '/^fpr:/ {print $10; exit}')
+# (gpg as the vmt user: root's gpg would leave root-owned files in the team's home.)
+team_fpr=$(t_as_vmt gpg --homedir "$D/gnupg" --with-colons --list-secret-keys security@example.org | awk -F: '/^fpr:/ {print $10; exit}')
+# The coordinator signs what a verb sends with their own key (vmt init --demo made one).
+coord_fpr=$(t_as_vmt gpg --homedir "$D/gnupg" --with-colons --list-secret-keys alice@example.org | awk -F: '/^fpr:/ {print $10; exit}')
+[ -n "$coord_fpr" ] && [ "$coord_fpr" != "$team_fpr" ] || t_fail "the demo coordinator has no key of their own"
 
 # Reception on Monday 2026-05-11.
 export VMT_NOW=2026-05-11T10:00:00Z
@@ -60,7 +64,22 @@ cp "$T/draft.txt" "$T/placeholder.txt"; chmod 644 "$T/placeholder.txt"
 t_expect_exit 65 vmt describe $C --file "$T/placeholder.txt" 2> "$T/err"
 t_assert_contains "$(cat "$T/err")" "placeholder" "a draft with placeholders is refused"
 vmt describe $C --file "$T/desc.txt" > /dev/null || t_fail describe
-vmt review $C --note "reporter and PTL agreed" > /dev/null || t_fail review
+# Review: the draft goes, signed and encrypted, to the reporter and the project's PTL; each reads it
+# with their own key; their answers are recorded.
+vmt review $C > "$T/review.out" || t_fail "review: $(cat "$T/review.out")"
+t_assert_contains "$(cat "$T/review.out")" "jane@reporter.example"
+t_assert_contains "$(cat "$T/review.out")" "ptl@nova.example"
+vmt outbox list --json > "$T/outbox.json"
+for who in reporter:jane@reporter.example ptl:ptl@nova.example; do
+  path=$(t_json "$T/outbox.json" "[m['path'] for m in j if m['kind']=='review' and '${who#*:}' in m['recipients']][0]")
+  check_mail "$D/demo/${who%%:*}/gnupg" "$path" > "$T/review.json" || t_fail "${who%%:*} cannot read the review request"
+  t_assert_eq "$(t_json "$T/review.json" 'j["encrypted"]')" true "review request encrypted"
+  t_assert_eq "$(t_json "$T/review.json" 'j["signed_by"]')" "$coord_fpr" "signed by the coordinator"
+  t_assert_contains "$(t_json "$T/review.json" 'j["body"]')" "By rebuilding a server" "the draft is in it"
+done
+vmt review $C --approved-by reporter --note "fine by me" > /dev/null || t_fail "review --approved-by reporter"
+vmt review $C --approved-by ptl > /dev/null || t_fail "review --approved-by ptl"
+t_assert_eq "$(vmt show $C --json | t_json - 'j["ossa_status"]')" "Triaged" "Triaged once reviewed"
 
 # CVE request: the form fields, and the CNA container draft (valid CVE JSON 5 when ../shared is here).
 vmt cve-request $C > "$T/form.txt" || t_fail cve-request
@@ -106,8 +125,10 @@ for who in stakeholder-1 stakeholder-2 linux-distros; do
   path=$(t_json "$T/outbox.json" "[m['path'] for m in j if '$addr' in m['recipients']][0]")
   check_mail "$D/demo/$who/gnupg" "$path" > "$T/$who.json" || t_fail "$who cannot read its notification"
   t_assert_eq "$(t_json "$T/$who.json" 'j["encrypted"]')" true "$who: encrypted"
-  t_assert_eq "$(t_json "$T/$who.json" 'j["signed_by"]')" "$team_fpr" "$who: signed by the coordinator"
-  t_assert_eq "$(t_json "$T/$who.json" 'j["outer_subject"]')" "..." "$who: the subject is protected"
+  t_assert_eq "$(t_json "$T/$who.json" 'j["signed_by"]')" "$coord_fpr" "$who: signed by the coordinator"
+  t_assert_eq "$(t_json "$T/$who.json" 'j["outer_subject"]')" "$(t_json "$T/$who.json" 'j["subject"]')" \
+    "$who: the seed's subject is the outer one (lists filter on it)"
+  t_assert_eq "$(t_json "$T/$who.json" 'j["auto_submitted"]')" null "$who: a person sent it (no Auto-Submitted)"
   t_assert_contains "$(t_json "$T/$who.json" 'sorted(a["filename"] for a in j["attachments"])')" \
     '["cve-2026-12345-master.patch", "cve-2026-12345-stable-flamingo.patch"]' "$who: patch names"
   t_assert_contains "$(t_json "$T/$who.json" 'j["body"]')" "2026-05-14, 1500UTC" "$who: disclosure date"
@@ -127,7 +148,7 @@ if command -v notmuch > /dev/null; then
   NOTMUCH_CONFIG=$T/nm.cfg GNUPGHOME=$D/demo/linux-distros/gnupg notmuch new > /dev/null
   mid=$(sed -n 's/^Message-ID: <\(.*\)>.*/\1/Ip' "$path" | head -1)
   NOTMUCH_CONFIG=$T/nm.cfg GNUPGHOME=$D/demo/linux-distros/gnupg notmuch show --format=json --decrypt=true id:"$mid" > "$T/nm.json"
-  python3 - "$T/nm.json" "$team_fpr" <<'PY' || t_fail "notmuch does not agree"
+  python3 - "$T/nm.json" "$coord_fpr" <<'PY' || t_fail "notmuch does not agree"
 import json, sys
 doc = json.load(open(sys.argv[1]))
 def walk(x):
@@ -191,7 +212,8 @@ vmt publish $C --advisory "$adv" --at 2026-05-14T15:00:00Z > /dev/null || t_fail
 export VMT_NOW=2026-05-14T14:59:00Z
 vmt check > "$T/check1.out" || true
 t_assert_eq "$(sqlite3 "$D/tracker.db" "select information_type from bugs where id=1")" "Private Security" "still private at 14:59"
-t_assert_eq "$(vmt outbox list --json | t_json - '[m["state"] for m in j if m["kind"]=="announce"]')" '["held"]' "announcement held"
+t_assert_eq "$(vmt outbox list --json | t_json - '[m["state"] for m in j if m["kind"]=="announce"]')" '[]' \
+  "the announcement is not even composed before the hour"
 
 export VMT_NOW=2026-05-14T15:00:30Z
 vmt check > "$T/check2.out" || true
@@ -204,7 +226,9 @@ ann=$(ls "$D/sent/new/"* | while read -r f; do grep -l '^Subject: \[OSSA-2026-00
 [ -n "$ann" ] || t_fail "no announcement delivered"
 check_mail "$D/demo/stakeholder-1/gnupg" "$ann" > "$T/ann.json" || t_fail "the announcement does not verify"
 t_assert_eq "$(t_json "$T/ann.json" 'j["encrypted"]')" false "the announcement is signed, not encrypted"
-t_assert_eq "$(t_json "$T/ann.json" 'j["signed_by"]')" "$team_fpr" "signed by the coordinator"
+t_assert_eq "$(t_json "$T/ann.json" 'j["signed_by"]')" "$coord_fpr" "signed by the coordinator"
+t_assert_eq "$(t_json "$T/ann.json" 'j["date"]')" "Thu, 14 May 2026 15:00:30 +0000" "dated when released"
+t_assert_eq "$(t_json "$T/ann.json" 'j["body_encoding"]')" "7bit" "plain ASCII rST is not quoted-printable"
 t_assert_eq "$(t_json "$T/ann.json" 'j["subject"]')" "[OSSA-2026-001] Nova: Keystone token written to nova-api log on failed rebuild (CVE-2026-12345)"
 t_assert_contains "$(t_json "$T/ann.json" 'j["body"]')" "OSSA-2026-001: Keystone token written to nova-api log on failed rebuild" "the rST body"
 t_assert_eq "$(vmt show $C --json | t_json - 'j["ossa_status"]')" "Fix Committed" "Fix Committed after disclosure"

@@ -23,8 +23,9 @@ printf -- '--- a/nova/api.py\n+++ b/nova/api.py\n@@ -1 +1 @@\n-insecure()\n+secu
 "$DRIVER" "$T/team/gnupg" "$TEAM" security@example.org rita@example.net "[OSSA] signed ☃" "$T/body.txt" \
   --attach "$T/fix.patch" --message-id signed.t620@example.org > "$T/signed.eml" || t_fail "compose (signed)"
 "$DRIVER" "$T/team/gnupg" "$TEAM" security@example.org rita@example.net "[OSSA] embargoed ☃" "$T/body.txt" \
-  --encrypt "$RCPT" --attach "$T/fix.patch" --message-id enc.t620@example.org > "$T/enc.eml" || t_fail "compose (encrypted)"
-t_assert_eq "$(grep -c '^Subject: \.\.\.' "$T/enc.eml")" 1 "encrypted mail hides its subject"
+  --encrypt "$RCPT" --attach "$T/fix.patch" --message-id enc.t620@example.org --subject hidden > "$T/enc.eml" ||
+  t_fail "compose (encrypted)"
+t_assert_eq "$(grep -c '^Subject: \.\.\.' "$T/enc.eml")" 1 "encrypted mail hides its subject when its template asks"
 
 # 1. gpg: split the MIME by hand (bytes, not a re-serialising library) and verify/decrypt.
 python3 - "$T" <<'PY'

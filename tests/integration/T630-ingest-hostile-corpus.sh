@@ -22,7 +22,7 @@ mkdir -p "$T/teams"
 t_give_to_vmt_user "$T/teams"
 for s in johnny-you-are-fired covert-content-attacks e2e-mitigation-ccs20 thunderbird notmuch gmime mimetic \
          kde-mimetreeparser james-mime4j mailparse-rs; do
-  t_as_vmt "$VMT" init "$T/teams/$s" --team-address security@example.org >/dev/null || t_fail "vmt init $s"
+  t_as_vmt "$VMT" init "$T/teams/$s" --team-address security@example.org --coordinator-email coordinator@example.org >/dev/null || t_fail "vmt init $s"
   team_set "$T/teams/$s" team.notify "[coord@example.org]"
 done
 preset=$(t_as_vmt bash "$VMT_SOURCE_DIR/tests/lib/corpus_keys.sh" "$T/teams" "$C")

@@ -22,14 +22,14 @@ t_give_to_vmt_user "$T/mail"
 deliver() {
   local rc
   set +e
-  t_as_vmt procmail -m VMT_INGEST="$VMT_INGEST" VMT_CONFIG="$D/vmt.yaml" "$VMT_SOURCE_DIR/procmail/vmt.procmailrc" \
+  t_as_vmt procmail -m VMT_INGEST="$VMT_INGEST" VMT_CONFIG="$D/vmt.yaml" "$T_PROCMAILRC" \
     < "$1" 2>> "$T/procmail.err"
   rc=$?
   set -e
   echo "$1 $rc"
 }
 export -f deliver t_as_vmt
-export T D VMT_INGEST VMT_SOURCE_DIR T_VMT_USER VMT_DATADIR
+export T D VMT_INGEST VMT_SOURCE_DIR T_VMT_USER T_PROCMAILRC
 
 start=$(date +%s.%N)
 ls "$T"/mail/*.eml | xargs -P "$N" -I{} bash -c 'deliver {}' > "$T/round1"

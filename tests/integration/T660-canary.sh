@@ -44,7 +44,7 @@ run_ingest() {  # run_ingest [env...] < mail: as the vmt user, stderr kept, in c
   set +e
   (cd "$T/cwd" && ulimit -c unlimited 2>/dev/null
    if [ "$(id -u)" -eq 0 ]; then
-     runuser -u "$T_VMT_USER" -- env HOME="$T" PATH="$PATH" VMT_DATADIR="$VMT_DATADIR" VMT_NOW="$VMT_NOW" TMPDIR="$T/tmp" \
+     runuser -u "$T_VMT_USER" -- env HOME="$T" PATH="$PATH" VMT_NOW="$VMT_NOW" TMPDIR="$T/tmp" \
        "$@" "$VMT_INGEST" --config "$D/vmt.yaml"
    else
      env TMPDIR="$T/tmp" "$@" "$VMT_INGEST" --config "$D/vmt.yaml"
@@ -75,7 +75,7 @@ team_set "$D" tracker.timeout_s 1
 set +e
 if command -v procmail >/dev/null; then
   (cd "$T/cwd" && t_as_vmt procmail -m VMT_INGEST="$VMT_INGEST" VMT_CONFIG="$D/vmt.yaml" VMT_NOW="$VMT_NOW" \
-     "$VMT_SOURCE_DIR/procmail/vmt.procmailrc" < "$T/followup.eml" > "$T/procmail.out" 2>&1)
+     "$T_PROCMAILRC" < "$T/followup.eml" > "$T/procmail.out" 2>&1)
   echo $? > "$T/procmail.code"
 else
   run_ingest < "$T/followup.eml"
@@ -98,9 +98,14 @@ t_assert_eq "$(tail -1 "$T/codes")" 139 "killed by SIGSEGV (128+11) after the st
 run_ingest < "$T/third.eml"
 t_assert_eq "$(tail -1 "$T/codes")" 0 "the crashed report is completed on redelivery"
 
-# The acknowledgements go out (maildir transport) through the real queue runner.
+# The acknowledgements and the coordinators' follow-up notice go out (maildir transport) through
+# the real queue runner; the canary must be in none of them but encrypted.
 t_as_vmt "$VMT_SEND" --config "$D/vmt.yaml" --once 2>> "$T/stderr.log" || t_fail "vmt-send"
-t_assert_eq "$(ls "$D/sent/new" | wc -l)" 2 "two acknowledgements sent (the report and the crashed one)"
+t_assert_eq "$(store_q "$D" "select count(*) from outbox where kind='ack' and state='sent'")" 2 \
+  "two acknowledgements sent (the report and the crashed one)"
+t_assert_eq "$(store_q "$D" "select count(*) from outbox where kind='follow-up-notice' and state='sent'")" 1 \
+  "the coordinators are told of the follow-up"
+t_assert_eq "$(ls "$D/sent/new" | wc -l)" 3 "three mails delivered"
 
 # The syslog sink: when the host has no /dev/log (containers), a listener stands in for syslogd
 # while one more report and its redelivery go through with log.sink syslog.

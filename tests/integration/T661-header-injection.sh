@@ -64,7 +64,7 @@ printf 'From: =?utf-8?q?x=0D=0ABcc:_v@evil.example?=\nReply-To: victim4@evil.exa
 t_assert_eq "$(store_q "$D" 'select count(*) from cases')" 5 "five cases"
 t_assert_eq "$(store_q "$D" "select count(*) from outbox where kind='ack'")" 4 "four acknowledgements (case 5 has no usable From)"
 t_assert_eq "$(store_q "$D" "select count(*) from events where kind='ack-skipped'")" 1 "the skipped ack is in the ledger"
-store_q "$D" "select kind, recipients, path from outbox order by id" > "$T/outbox.txt"
+store_q "$D" "select kind, recipients, '$D/outbox/' || path from outbox order by id" > "$T/outbox.txt"
 t_assert_not_contains "$(cat "$T/outbox.txt")" "victim" "no mail to an address named in the message"
 
 # Decrypt each encrypted mail with the team key (encrypted to self) for the inner headers.
@@ -82,7 +82,10 @@ import email, email.header, email.policy, email.utils, json, sys
 t = sys.argv[1]
 bad = []
 allowed = {"date", "from", "to", "subject", "message-id", "in-reply-to", "references", "mime-version",
-           "content-type", "content-transfer-encoding", "content-description", "content-disposition"}
+           "content-type", "content-transfer-encoding", "content-description", "content-disposition",
+           "auto-submitted"}
+# RFC 3834 on the outer headers of every automatic mail: the value is vmt's, never the message's.
+auto = {"ack": "auto-replied", "quarantine-notice": "auto-generated", "follow-up-notice": "auto-generated"}
 
 def check(label, raw, to):
     """Exactly the expected fields, each once, no line break in a decoded value, To = the envelope."""
@@ -95,6 +98,9 @@ def check(label, raw, to):
     for k in names:
         if k not in allowed:
             bad.append(f"{label}: unexpected header field {k!r}")
+    kind = label.split(" ", 1)[0]
+    if kind in auto and "(decrypted)" not in label and msg.get_all("auto-submitted") != [auto[kind]]:
+        bad.append(f"{label}: Auto-Submitted {msg.get_all('auto-submitted')}, expected {auto[kind]}")
     for k in ("from", "to", "subject", "message-id", "date", "in-reply-to"):
         if names.count(k) > 1:
             bad.append(f"{label}: {names.count(k)} {k} fields")
@@ -122,7 +128,7 @@ sys.exit(1 if bad else 0)
 PY
 
 # The template markers of case 4 reached the reporter literally (signed-only ack: the text is in clear).
-ack4=$(store_q "$D" "select path from outbox where recipients like '%tmpl@evil.example%'")
+ack4=$(store_q "$D" "select '$D/outbox/' || path from outbox where recipients like '%tmpl@evil.example%'")
 python3 - "$ack4" <<'PY' || t_fail "template markers in a name were expanded"
 import email, email.policy, sys
 m = email.message_from_bytes(open(sys.argv[1], "rb").read(), policy=email.policy.default)

@@ -144,10 +144,10 @@ def outbox_checks(src, failures):
         rows = c.execute("SELECT kind, case_id, recipients, path FROM outbox").fetchall()
     for kind, case_id, rcpts, path in rows:
         rcpts = json.loads(rcpts)
-        if kind == "quarantine-notice":
+        if kind in ("quarantine-notice", "follow-up-notice"):
             stats["notices"] += 1
             if rcpts != [NOTIFY]:
-                failures.append(f"{src}: quarantine notice to {rcpts}")
+                failures.append(f"{src}: {kind} to {rcpts}")
             continue
         if kind != "ack":
             failures.append(f"{src}: unexpected mail kind {kind}")
@@ -159,7 +159,7 @@ def outbox_checks(src, failures):
         named = {m["addr"].lower() for m in first["reply_to"]} - {boxes[0]["addr"].lower()}
         if any(r.lower() in named for r in rcpts):
             failures.append(f"{src}: {case_id} ack to a Reply-To {rcpts}")
-        raw = open(path, "rb").read()
+        raw = open(f"{TEAMS}/{src}/outbox/{path}", "rb").read()  # the store keeps it relative
         text = raw
         stats["acks"] += 1
         if b"multipart/encrypted" in raw:

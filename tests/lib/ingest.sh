@@ -13,7 +13,7 @@ ingest_status() {
   shift
   set +e
   if [ "$(id -u)" -eq 0 ]; then
-    runuser -u "$T_VMT_USER" -- env HOME="$T" PATH="$PATH" VMT_DATADIR="$VMT_DATADIR" ${VMT_NOW:+VMT_NOW="$VMT_NOW"} \
+    runuser -u "$T_VMT_USER" -- env HOME="$T" PATH="$PATH" ${VMT_NOW:+VMT_NOW="$VMT_NOW"} \
       "$@" "$VMT_INGEST" --config "$team/vmt.yaml" 2>>"$T/ingest.log"
   else
     env "$@" "$VMT_INGEST" --config "$team/vmt.yaml" 2>>"$T/ingest.log"
@@ -24,7 +24,8 @@ ingest_status() {
 }
 
 # assert_one_reception TEAM WHAT: exactly one case, one message done, one bug with one ossa task,
-# one subscription and one reception comment, one acknowledgement (row and file), and the ledger
+# two subscriptions (the project's core security team, and the reporter the local tracker knows)
+# and one reception comment, one acknowledgement (row and file), and the ledger
 # telling each thing once.
 assert_one_reception() {
   local team=$1 what=$2
@@ -33,15 +34,16 @@ assert_one_reception() {
   t_assert_eq "$(store_q "$team" "select state from messages")" done "$what: message state"
   t_assert_eq "$(tracker_q "$team" 'select count(*) from bugs')" 1 "$what: bugs"
   t_assert_eq "$(tracker_q "$team" "select count(*) from tasks where project='ossa'")" 1 "$what: ossa tasks"
-  t_assert_eq "$(tracker_q "$team" 'select count(*) from subscriptions')" 1 "$what: subscriptions"
+  t_assert_eq "$(tracker_q "$team" 'select count(*) from subscriptions')" 2 "$what: subscriptions"
   t_assert_eq "$(tracker_q "$team" 'select count(*) from comments')" 1 "$what: reception comments"
   t_assert_eq "$(store_q "$team" "select count(*) from outbox where kind='ack'")" 1 "$what: ack rows"
   t_assert_eq "$(ls "$team/outbox/new" | wc -l)" 1 "$what: ack files"
   t_assert_eq "$(store_q "$team" "select tracker_bug from cases")" 1 "$what: the case names bug 1"
   local k
-  for k in received tracker status disclosed mail-queued; do
+  for k in received tracker status mail-queued; do
     t_assert_eq "$(store_q "$team" "select count(*) from events where kind='$k'")" 1 "$what: ledger '$k' events"
   done
+  t_assert_eq "$(store_q "$team" "select count(*) from events where kind='disclosed'")" 2 "$what: 'disclosed' events"
 }
 
 # team_set TEAM KEY VALUE: set a top-level or "section.key" scalar in the team's vmt.yaml (the

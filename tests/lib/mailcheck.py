@@ -2,9 +2,11 @@
 """mailcheck.py: check a mail vmt sent the way a recipient's own gpg would, independently of vmt.
 
 Usage: mailcheck.py GNUPGHOME MAILFILE
-Prints JSON: {"encrypted": bool, "signed_by": fingerprint or null, "mdc": bool, "subject": the
-(protected, when encrypted) Subject, "outer_subject", "to", "body": the first text part,
-"attachments": [{"filename", "sha256"}]}. Splits the MIME on raw bytes (RFC 3156: the signature
+Prints JSON: {"encrypted": bool, "signed_by": fingerprint or null, "signed_at": the signature's
+creation time (seconds since the epoch), "mdc": bool, "subject": the (protected, when encrypted)
+Subject, "outer_subject", "to", "date": the outer Date header, "auto_submitted": the outer
+Auto-Submitted header or null, "body": the first text part, "body_encoding": its
+Content-Transfer-Encoding, "attachments": [{"filename", "sha256"}]}. Splits the MIME on raw bytes (RFC 3156: the signature
 covers the exact bytes of the first part) and runs gpg itself; exits 1 with a message when the mail
 is not well-formed PGP/MIME or a signature does not verify.
 """
@@ -42,6 +44,11 @@ def validsig(status):
     return m.group(1) if m else None
 
 
+def signed_at(status):
+    m = re.search(r"\[GNUPG:\] VALIDSIG [0-9A-F]{40} \S+ (\d+)", status)
+    return int(m.group(1)) if m else None
+
+
 def describe(inner, result):
     msg = email.message_from_bytes(inner, policy=email.policy.default)
     result.setdefault("subject", msg["Subject"])
@@ -55,6 +62,7 @@ def describe(inner, result):
                                           "sha256": hashlib.sha256(part.get_payload(decode=True)).hexdigest()})
         elif part.get_content_type() == "text/plain" and "body" not in result:
             result["body"] = part.get_content()
+            result["body_encoding"] = str(part.get("Content-Transfer-Encoding", "7bit")).lower()
 
 
 def main():
@@ -62,7 +70,8 @@ def main():
     raw = open(path, "rb").read()
     outer = email.message_from_bytes(raw, policy=email.policy.default)
     result = {"encrypted": False, "signed_by": None, "mdc": False,
-              "outer_subject": outer["Subject"], "to": outer["To"]}
+              "outer_subject": outer["Subject"], "to": outer["To"], "date": outer["Date"],
+              "auto_submitted": outer["Auto-Submitted"]}
     ctype = outer.get_content_type()
     if ctype == "multipart/encrypted":
         _, parts = split(raw)
@@ -73,6 +82,7 @@ def main():
         result["encrypted"] = True
         result["mdc"] = "[GNUPG:] GOODMDC" in status or "[GNUPG:] DECRYPTION_OKAY" in status
         result["signed_by"] = validsig(status)
+        result["signed_at"] = signed_at(status)
         inner = email.message_from_bytes(plain, policy=email.policy.default)
         if inner.get_content_type() == "multipart/signed":
             _, sparts = split(plain)
@@ -82,6 +92,7 @@ def main():
             if rc != 0:
                 sys.exit("signature inside the ciphertext does not verify: " + status)
             result["signed_by"] = validsig(status)
+            result["signed_at"] = signed_at(status)
             describe(sparts[0], result)
         else:
             describe(plain, result)
@@ -93,6 +104,7 @@ def main():
         if rc != 0:
             sys.exit("signature does not verify: " + status)
         result["signed_by"] = validsig(status)
+        result["signed_at"] = signed_at(status)
         describe(parts[0], result)
     else:
         sys.exit("neither signed nor encrypted: " + ctype)

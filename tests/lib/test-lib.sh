@@ -8,14 +8,20 @@ set -eu
 : "${VMT_SOURCE_DIR:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 : "${VMT_BUILD_DIR:=$VMT_SOURCE_DIR/build}"
 export VMT_SOURCE_DIR VMT_BUILD_DIR
-export VMT_DATADIR="${VMT_DATADIR:-$VMT_SOURCE_DIR}"
 VMT_SHARED_DIR="${VMT_SHARED_DIR:-$VMT_SOURCE_DIR/../shared}"
 T_NAME=$(basename "$0" .sh)
 
-# Binaries under test.
-VMT="$VMT_BUILD_DIR/mailer/vmt/vmt"
-VMT_INGEST="$VMT_BUILD_DIR/filters/ingest/vmt-ingest"
-VMT_SEND="$VMT_BUILD_DIR/mailer/send/vmt-send"
+# Programs under test: the test variants (build/tests/bin: the same code plus the test build's
+# clock, VMT_NOW, and fault hooks; tests/support/test_build.cpp). VMT_PROD_* are the programs as
+# installed, for the tests that show what production does (T090, the end-to-end walks).
+VMT="$VMT_BUILD_DIR/tests/bin/vmt"
+VMT_INGEST="$VMT_BUILD_DIR/tests/bin/vmt-ingest"
+VMT_SEND="$VMT_BUILD_DIR/tests/bin/vmt-send"
+VMT_PROD="$VMT_BUILD_DIR/mailer/vmt/vmt"
+VMT_PROD_INGEST="$VMT_BUILD_DIR/filters/ingest/vmt-ingest"
+VMT_PROD_SEND="$VMT_BUILD_DIR/mailer/send/vmt-send"
+# The shipped procmail recipe (a staged copy when the source tree is not reachable: see below).
+T_PROCMAILRC="$VMT_SOURCE_DIR/procmail/vmt.procmailrc"
 
 t_log() { printf '%s: %s\n' "$T_NAME" "$*" >&2; }
 t_fail() { printf '%s: FAIL: %s\n' "$T_NAME" "$*" >&2; exit 1; }
@@ -127,22 +133,29 @@ t_expect_exit() {
 # t_give_to_vmt_user chowns them.
 T_VMT_USER=vmt-test
 T_VMT_STAGED=""
-# When the build folder is not reachable by the unprivileged user (a clone under /root, 0700),
-# copy the programs and the shipped templates into $T, which is.
+# When the source or build folder is not reachable by the unprivileged user (a clone under /root,
+# 0700), copy everything the tests run as that user into $T, which is: the programs (test variants
+# and production ones) and the shipped procmail recipe. The programs need nothing else: their
+# templates are compiled in.
 t_vmt_reachable() {
   [ -n "$T_VMT_STAGED" ] && return 0
   T_VMT_STAGED=1
   chmod 755 "$T"
-  if ! runuser -u "$T_VMT_USER" -- test -x "$VMT_INGEST" 2>/dev/null ||
-     ! runuser -u "$T_VMT_USER" -- test -r "$VMT_DATADIR/templates/reception/ack.tpl" 2>/dev/null; then
-    mkdir -p "$T/stage/bin"
-    cp "$VMT" "$VMT_INGEST" "$VMT_SEND" "$T/stage/bin/"
-    cp -r "$VMT_SOURCE_DIR/templates" "$VMT_SOURCE_DIR/config" "$VMT_SOURCE_DIR/procmail" "$T/stage/"
-    chmod -R a+rX "$T/stage"
-    VMT=$T/stage/bin/vmt VMT_INGEST=$T/stage/bin/vmt-ingest VMT_SEND=$T/stage/bin/vmt-send
-    export VMT_DATADIR=$T/stage
-    t_log "the build folder is not reachable by $T_VMT_USER: running copies from $T/stage"
-  fi
+  local p
+  for p in "$VMT" "$VMT_INGEST" "$VMT_SEND" "$VMT_PROD" "$VMT_PROD_INGEST" "$VMT_PROD_SEND" "$T_PROCMAILRC"; do
+    runuser -u "$T_VMT_USER" -- test -r "$p" 2>/dev/null || break
+    p=""
+  done
+  [ -z "$p" ] && return 0
+  mkdir -p "$T/stage/bin" "$T/stage/prod" "$T/stage/procmail"
+  cp "$VMT" "$VMT_INGEST" "$VMT_SEND" "$T/stage/bin/"
+  cp "$VMT_PROD" "$VMT_PROD_INGEST" "$VMT_PROD_SEND" "$T/stage/prod/"
+  cp "$T_PROCMAILRC" "$T/stage/procmail/"
+  chmod -R a+rX "$T/stage"
+  VMT=$T/stage/bin/vmt VMT_INGEST=$T/stage/bin/vmt-ingest VMT_SEND=$T/stage/bin/vmt-send
+  VMT_PROD=$T/stage/prod/vmt VMT_PROD_INGEST=$T/stage/prod/vmt-ingest VMT_PROD_SEND=$T/stage/prod/vmt-send
+  T_PROCMAILRC=$T/stage/procmail/vmt.procmailrc
+  t_log "the build folder is not reachable by $T_VMT_USER: running copies from $T/stage"
 }
 t_as_vmt() {
   if [ "$(id -u)" -eq 0 ]; then
@@ -150,7 +163,7 @@ t_as_vmt() {
       useradd --system --no-create-home --shell /usr/sbin/nologin "$T_VMT_USER" ||
       t_fail "cannot create the test user $T_VMT_USER"
     t_vmt_reachable
-    runuser -u "$T_VMT_USER" -- env HOME="$T" PATH="$PATH" VMT_DATADIR="$VMT_DATADIR" ${VMT_NOW:+VMT_NOW="$VMT_NOW"} \
+    runuser -u "$T_VMT_USER" -- env HOME="$T" PATH="$PATH" ${VMT_NOW:+VMT_NOW="$VMT_NOW"} \
       ${VMT_TEST_HOOKS:+VMT_TEST_HOOKS="$VMT_TEST_HOOKS"} ${VMT_TEST_CRASH_AFTER:+VMT_TEST_CRASH_AFTER="$VMT_TEST_CRASH_AFTER"} "$@"
   else
     "$@"

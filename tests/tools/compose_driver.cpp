@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
   if (argc < 7) {
     std::fprintf(
         stderr,
-        "usage: compose_driver HOME SIGN_FPR FROM TO SUBJECT BODY_FILE [--encrypt FPR] [--attach FILE]\n");
+        "usage: compose_driver HOME SIGN_FPR FROM TO SUBJECT BODY_FILE [--encrypt FPR] [--attach FILE] [--subject hidden] [--auto-submitted V]\n");
     return exit_code(failure::usage);
   }
   crypto::outgoing m;
@@ -45,6 +45,10 @@ int main(int argc, char** argv) {
       m.message_id = argv[i + 1];
     } else if (!std::strcmp(argv[i], "--in-reply-to")) {
       m.in_reply_to = argv[i + 1];
+    } else if (!std::strcmp(argv[i], "--subject")) {  // visible (default) or hidden
+      m.hide_subject = !std::strcmp(argv[i + 1], "hidden");
+    } else if (!std::strcmp(argv[i], "--auto-submitted")) {
+      m.auto_submitted = argv[i + 1];
     }
   }
   auto r = crypto::compose(argv[1], m);

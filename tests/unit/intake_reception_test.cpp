@@ -4,6 +4,7 @@
 #define BOOST_TEST_MODULE intake_reception
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <future>
 #include <thread>
@@ -51,6 +52,10 @@ intake::analysis fake_analyze(std::string_view raw) {
       a.in_reply_to = value;
     } else if (name == "To") {
       a.to.push_back({"", value});
+    } else if (name == "Auto-Submitted") {
+      a.auto_submitted = value;
+    } else if (name == "X-VMT-Case") {
+      a.vmt_case = value;
     }
   }
   a.body = body;
@@ -140,7 +145,10 @@ BOOST_FIXTURE_TEST_CASE(new_report_becomes_case_bug_and_ack, fixture) {
   BOOST_TEST(b.description.rfind("This issue is being treated as a potential security risk under", 0) == 0);
   BOOST_TEST(b.description.find("This\nembargo shall not extend past 2026-08-09 and will be made") != std::string::npos);
   BOOST_TEST(b.description.find("SECRET-DETAIL") != std::string::npos);
-  BOOST_TEST(b.subscribers == std::vector<std::string>{"nova-coresec"});
+  // The project's core security team, and the reporter where the tracker knows them.
+  auto subscribers = b.subscribers;
+  std::sort(subscribers.begin(), subscribers.end());
+  BOOST_TEST(subscribers == (std::vector<std::string>{"jane@example.net", "nova-coresec"}));
   BOOST_REQUIRE(b.tasks.size() == 2u);
   BOOST_TEST(b.tasks[1].first == "ossa");
   BOOST_TEST(b.tasks[1].second == "Incomplete");
@@ -182,10 +190,47 @@ BOOST_FIXTURE_TEST_CASE(follow_up_by_reply_and_by_tag, fixture) {
   BOOST_TEST(st->case_messages(first->case_id).value().size() == 3u);
   auto c = st->find_case(first->case_id).value().value();
   auto b = bug(c.tracker_bug);
-  // The reporter's follow-up goes on the private bug; the stranger's request does not.
-  BOOST_REQUIRE(b.comments.size() == 2u);
+  // Every follow-up goes on the private bug, whoever sent it (a stakeholder asking for access
+  // must be seen), and the coordinators are told of each; none is acknowledged again.
+  BOOST_REQUIRE(b.comments.size() == 3u);
   BOOST_TEST(b.comments[1].find("more detail") != std::string::npos);
-  BOOST_TEST(outbox_count() == 1u);  // follow-ups are not acknowledged again
+  BOOST_TEST(b.comments[2].find("please subscribe me") != std::string::npos);
+  auto out = transport::list(*st).value();
+  BOOST_REQUIRE(out.size() == 3u);
+  BOOST_TEST(out[0].mail.kind == "ack");
+  BOOST_TEST(out[1].mail.kind == "follow-up-notice");
+  BOOST_TEST(out[2].mail.kind == "follow-up-notice");
+  BOOST_TEST(out[2].mail.recipients == std::vector<std::string>{"coord@example.org"});
+  // Unanswered until someone answers: vmt check lists them.
+  BOOST_TEST(st->unanswered_follow_ups().value().size() == 2u);
+}
+
+// RFC 3834: an automatic message is filed (it may matter) but never acknowledged, so two
+// autoresponders cannot answer each other for ever.
+BOOST_FIXTURE_TEST_CASE(automatic_mail_is_filed_but_not_acknowledged, fixture) {
+  auto r = deliver("From: robot@example.net\nSubject: [nova] Out of office\nMessage-ID: <auto1@example.net>\n"
+                   "Auto-Submitted: auto-replied\n\nI am away.\n");
+  BOOST_REQUIRE_MESSAGE(r, (r ? "" : r.err().message()));
+  BOOST_TEST((r->what == intake::outcome::new_case));
+  BOOST_TEST(outbox_count() == 0u);
+  BOOST_TEST(composed == 0);
+}
+
+// The team's own mail coming back (a notice to an address that forwards to the team, a list
+// echo) is kept but never filed: no case, no acknowledgement, no notice, nothing to loop on.
+BOOST_FIXTURE_TEST_CASE(our_own_mail_coming_back_is_ignored, fixture) {
+  for (const std::string& raw :
+       {std::string("From: vmt-ingest <security@example.org>\nSubject: [vmt] A message was quarantined\n"
+                    "Message-ID: <own1@example.org>\nAuto-Submitted: auto-generated\n\nnotice\n"),
+        std::string("From: list@example.net\nSubject: [pre-OSSA] Vulnerability\nMessage-ID: <own2@example.org>\n"
+                    "X-VMT-Case: VMT-2026-001\n\necho\n")}) {
+    auto r = deliver(raw);
+    BOOST_REQUIRE_MESSAGE(r, (r ? "" : r.err().message()));
+    BOOST_TEST((r->what == intake::outcome::ignored));
+  }
+  BOOST_TEST(st->list_cases().value().empty());
+  BOOST_TEST(outbox_count() == 0u);
+  BOOST_TEST(st->quarantined().value().empty());
 }
 
 BOOST_FIXTURE_TEST_CASE(unreadable_mail_is_quarantined_and_coordinators_told, fixture) {
@@ -195,7 +240,8 @@ BOOST_FIXTURE_TEST_CASE(unreadable_mail_is_quarantined_and_coordinators_told, fi
   BOOST_TEST(r->reason == "garbage");
   auto q = st->quarantined().value();
   BOOST_REQUIRE(q.size() == 1u);
-  BOOST_TEST(std::filesystem::exists(q[0].spool_path));
+  BOOST_TEST(q[0].spool_path.front() != '/');  // relative to the team folder: a backup restores
+  BOOST_TEST(std::filesystem::exists(cfg.path(q[0].spool_path)));
   auto out = transport::list(*st).value();
   BOOST_REQUIRE(out.size() == 1u);
   BOOST_TEST(out[0].mail.kind == "quarantine-notice");
@@ -238,7 +284,7 @@ BOOST_FIXTURE_TEST_CASE(crash_after_bug_creation_does_not_open_a_second_bug, fix
   BOOST_REQUIRE(r);
   auto t = tracker::open_local(dir + "/tracker.db", 1000, "local:");
   BOOST_TEST(!(*t)->get_bug("2"));  // only bug 1 exists
-  BOOST_TEST(bug("1").subscribers.size() == 1u);
+  BOOST_TEST(bug("1").subscribers.size() == 2u);  // the team and the reporter, once each
 }
 
 BOOST_FIXTURE_TEST_CASE(routing_by_tag_address_keyword_or_unknown, fixture) {

@@ -62,6 +62,7 @@ struct team {
   }
   std::string outbox() const { return cfg.path(cfg.outbox); }
   std::string sent() const { return cfg.path(cfg.transport.sent_maildir); }
+  std::string file(const tp::outbox_entry& e) const { return tp::file_of(cfg, e); }
 
   tp::queued_mail mail(const std::string& id, std::vector<std::string> to = {"a@example.net"},
                        std::string not_before = {}) {
@@ -127,9 +128,9 @@ BOOST_AUTO_TEST_CASE(is_idempotent_by_message_id) {
   BOOST_TEST(rows->size() == 1u);
   BOOST_TEST(rows->front().state == "queued");
   BOOST_TEST(files_in(t.outbox() + "/new") == 1u);
-  BOOST_TEST(*fs::read_file(rows->front().path) == message("m1@example.org"));  // the first bytes stay
+  BOOST_TEST(*fs::read_file(t.file(rows->front())) == message("m1@example.org"));  // the first bytes stay
   struct stat s;
-  ::stat(rows->front().path.c_str(), &s);
+  ::stat(t.file(rows->front()).c_str(), &s);
   BOOST_TEST((s.st_mode & 0777) == 0600);
 }
 
@@ -161,7 +162,7 @@ BOOST_AUTO_TEST_CASE(delivers_once_and_files_the_outbox_copy_as_seen) {
   BOOST_TEST(e.state == "sent");
   BOOST_TEST(e.attempts == 1);
   BOOST_TEST(e.transport == "maildir");
-  BOOST_TEST(e.path == t.outbox() + "/cur/" + base(e.path));
+  BOOST_TEST(e.path == "cur/" + base(e.path));
   BOOST_TEST(e.path.substr(e.path.size() - 4) == ":2,S");
   BOOST_TEST(files_in(t.outbox() + "/new") == 0u);
   auto name = base(e.path).substr(0, base(e.path).find(':'));
@@ -234,8 +235,8 @@ BOOST_AUTO_TEST_CASE(release_alone_moves_without_sending) {
   BOOST_TEST(*n == 1);
   auto e = t.entry("h@example.org");
   BOOST_TEST(e.state == "queued");
-  BOOST_TEST(e.path == t.outbox() + "/new/" + base(e.path));
-  BOOST_TEST(fs::exists(e.path));
+  BOOST_TEST(e.path == "new/" + base(e.path));
+  BOOST_TEST(fs::exists(t.file(e)));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -302,7 +303,7 @@ BOOST_AUTO_TEST_CASE(uncertain_mail_can_be_marked_sent) {
   auto e = t.entry("s3@example.org");
   BOOST_TEST(e.state == "sent");
   BOOST_TEST(e.receipt == "marked sent by coord@example.org");
-  BOOST_TEST(fs::exists(e.path));
+  BOOST_TEST(fs::exists(t.file(e)));
   BOOST_TEST(!tp::mark_sent(*t.st, t.cfg, id, "coord@example.org", clock::now()));  // only from uncertain
   BOOST_TEST(t.flush().sent == 0);
   BOOST_TEST(files_in(t.sent() + "/new") == 0u);
@@ -382,7 +383,7 @@ BOOST_AUTO_TEST_CASE(tempfail_defers_with_backoff_other_codes_fail) {
   BOOST_TEST(e.state == "failed");
   BOOST_TEST(e.attempts == 2);
   BOOST_TEST(e.last_error.find("EX_NOUSER") != std::string::npos);
-  BOOST_TEST(fs::exists(e.path));  // never dropped: the file stays for retry
+  BOOST_TEST(fs::exists(t.file(e)));  // never dropped: the file stays for retry
 }
 
 BOOST_AUTO_TEST_CASE(a_killed_sendmail_is_uncertain) {
@@ -549,7 +550,7 @@ BOOST_AUTO_TEST_CASE(bad_rows_fail_and_are_never_sent) {
   t.queue("b1@example.org");
   t.queue("b2@example.org");
   t.exec("UPDATE outbox SET recipients='[\"x@y\\r\\nDATA\"]' WHERE message_id='b1@example.org'");
-  ::unlink(t.entry("b2@example.org").path.c_str());
+  ::unlink(t.file(t.entry("b2@example.org")).c_str());
   auto rep = t.flush();
   BOOST_TEST(rep.failed == 2);
   auto b1 = t.entry("b1@example.org").last_error;
@@ -576,10 +577,30 @@ BOOST_AUTO_TEST_CASE(a_second_runner_is_turned_away) {
 BOOST_AUTO_TEST_CASE(header_block_stops_at_the_body) {
   team t;
   t.queue("hb@example.org");
-  auto h = tp::header_block(t.entry("hb@example.org"));
+  auto h = tp::header_block(t.cfg, t.entry("hb@example.org"));
   BOOST_REQUIRE(h);
   BOOST_TEST(h->find("Subject: test hb@example.org\n") != std::string::npos);
   BOOST_TEST(h->find("Hello.") == std::string::npos);
+}
+
+// A restored backup lives elsewhere: the store keeps outbox paths relative to the outbox, so a
+// team folder copied to a new place still sends what was queued before the copy.
+BOOST_AUTO_TEST_CASE(a_copied_team_folder_sends_its_outbox) {
+  temp_dir elsewhere;
+  {
+    team t;
+    t.queue("moved@example.org");
+    BOOST_TEST(t.entry("moved@example.org").path.front() != '/');
+    t.st.reset();
+    fsys::copy(t.dir.path, elsewhere.path + "/team", fsys::copy_options::recursive);
+  }  // the original folder is gone
+  auto c = config::load(elsewhere.path + "/team/vmt.yaml");
+  BOOST_REQUIRE(c);
+  auto st = store::store::open(c->path(c->store.path), 1000);
+  BOOST_REQUIRE(st);
+  auto r = tp::flush(**st, *c, clock::now());
+  BOOST_REQUIRE_MESSAGE(r, (r ? "" : r.err().message()));
+  BOOST_TEST(r->sent == 1u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
