@@ -269,6 +269,18 @@ class launchpad final : public tracker {
     return fail(r, "link " + cve + " to bug " + id, "bug " + id);
   }
 
+  status unlink_cve(const std::string& id, const std::string& cve) override {
+    VMT_TRY(b, bug(id));
+    VMT_TRY(linked, collection(link(b, "cves_collection_link", id, "cves"), "read the CVEs of bug " + id, "bug " + id));
+    bool is_linked = false;
+    for (const auto& c : linked) is_linked = is_linked || str(c, "display_name") == cve;
+    if (!is_linked) return ok_v;
+    VMT_TRY(r, send(form("POST", self(b, id), {{"ws.op", "unlinkCVE"}, {"cve", js(api_ + "bugs/cve/" + cve.substr(4))}}, true),
+                    "unlink " + cve + " from bug " + id, "bug " + id));
+    if (r.status == 200 || r.dry_run) return ok_v;
+    return fail(r, "unlink " + cve + " from bug " + id, "bug " + id);
+  }
+
  private:
   http::advice advice(const std::string& object) const {
     http::advice a;

@@ -200,6 +200,13 @@ class local_tracker final : public tracker {
     return q.run();
   }
 
+  status unlink_cve(const std::string& id, const std::string& cve) override {
+    VMT_TRY(n, existing(id));
+    VMT_TRY(q, db_->prepare("DELETE FROM cves WHERE bug = ?1 AND cve = ?2"));
+    q.bind(1, n).bind(2, cve);
+    return q.run();
+  }
+
  private:
   static std::string now() { return clock::iso_time(clock::now()); }
 

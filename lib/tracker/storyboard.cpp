@@ -227,6 +227,11 @@ class storyboard final : public tracker {
     return comment(id, "cve:" + cve, cve + " has been assigned to this issue.");
   }
 
+  status unlink_cve(const std::string& id, const std::string& cve) override {
+    // The CVE was named in a comment; a second comment withdraws it (comments cannot be edited).
+    return comment(id, "cve-withdrawn:" + cve, cve + " was named for this issue in error and does not apply to it.");
+  }
+
  private:
   bug_ref ref(const std::string& id) const { return bug_ref{id, web_ + "/#!/story/" + id}; }
 

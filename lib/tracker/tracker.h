@@ -74,6 +74,8 @@ class tracker {
                         bool is_patch, const std::string& comment) = 0;
   // Link a CVE; trackers that do not know it fall back to a comment naming it.
   virtual status link_cve(const std::string& id, const std::string& cve) = 0;
+  // Undo link_cve for a CVE recorded in error (vmt cve-assign --replace). Not linked: nothing to do.
+  virtual status unlink_cve(const std::string& id, const std::string& cve) = 0;
   // Mark an existing bug as the one of `case_id`, so that find_bug_for_case() finds it (a report
   // that arrived as a bug). The default adds the case tag.
   virtual status link_case(const std::string& id, const std::string& case_id);

@@ -218,6 +218,7 @@ status cve_assign(session& s, const std::string& id, const std::string& cve, con
   auto title = tracker::process_title(c, s.cfg.team.advisory_prefix);
   if (!c.tracker_bug.empty()) {
     VMT_TRY(t, s.tracker());
+    if (!old.empty()) VMT_TRY_STATUS(t->unlink_cve(c.tracker_bug, old));
     VMT_TRY_STATUS(t->link_cve(c.tracker_bug, cve));
     VMT_TRY_STATUS(t->set_title(c.tracker_bug, title));
     if (!old.empty())

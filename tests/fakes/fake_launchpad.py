@@ -49,7 +49,7 @@ class Launchpad:
                        "swift-coresec": {"team": True, "policy": "Moderated"},
                        "open-team": {"team": True, "policy": "Open"}}
         self.projects = {"nova", "swift", "ossa"}
-        self.cves = {"2026-0001"}  # imported CVEs
+        self.cves = {"2026-0001", "2026-0002"}  # imported CVEs
         self.request_tokens = {}
         self.tokens = {}
         self.stale_next_patch = 0
@@ -403,6 +403,11 @@ class Launchpad:
             cve = self.deref("cve", decode_value(form.get("cve", "")), "cve")
             if cve not in bug["cves"]:
                 bug["cves"].append(cve)
+            raise json_reply(200, None)
+        if op == "unlinkCVE":  # symmetric to linkCVE (WADL bug-unlinkCVE)
+            cve = self.deref("cve", decode_value(form.get("cve", "")), "cve")
+            if cve in bug["cves"]:
+                bug["cves"].remove(cve)
             raise json_reply(200, None)
         if op == "transitionToInformationType":
             bug["information_type"] = self.enum_param(form, "information_type", INFO_TYPES)

@@ -173,6 +173,12 @@ BOOST_AUTO_TEST_CASE(whole_case_lifecycle_makes_exactly_these_requests) {
   step("link an unknown CVE", t->link_cve(id, "CVE-2026-4242"),
        {"GET " + b, "GET " + b + "/cves", "POST " + b + " linkCVE", "GET " + b, "GET " + b + "/messages",
         "GET " + b + "/messages", "GET " + b + "/messages", "POST " + b + " newMessage"});
+  // A CVE recorded in error is unlinked (vmt cve-assign --replace); one not linked is left alone.
+  step("link a wrong CVE", t->link_cve(id, "CVE-2026-0002"),
+       {"GET " + b, "GET " + b + "/cves", "POST " + b + " linkCVE"});
+  step("unlink it", t->unlink_cve(id, "CVE-2026-0002"),  // two CVEs: two pages of the collection
+       {"GET " + b, "GET " + b + "/cves", "GET " + b + "/cves", "POST " + b + " unlinkCVE"});
+  step("unlink it again: nothing", t->unlink_cve(id, "CVE-2026-0002"), {"GET " + b, "GET " + b + "/cves"});
   step("retitle with the CVE", t->set_title(id, std::string(report_subject) + " (CVE-2026-0001)"),
        {"GET " + b, "PATCH " + b});
   step("retitle with the advisory", t->set_title(id, std::string("[OSSA-2026-001] ") + report_subject),

@@ -41,6 +41,9 @@ BOOST_FIXTURE_TEST_CASE(private_bug_lifecycle, temp_tracker) {
   BOOST_REQUIRE(t->comment(ref.id, "reception", "incomplete"));
   BOOST_REQUIRE(t->comment(ref.id, "reception", "incomplete"));
   BOOST_REQUIRE(t->link_cve(ref.id, "CVE-2026-1234"));
+  BOOST_REQUIRE(t->link_cve(ref.id, "CVE-2026-9999"));    // recorded in error...
+  BOOST_REQUIRE(t->unlink_cve(ref.id, "CVE-2026-9999"));  // ...and withdrawn
+  BOOST_REQUIRE(t->unlink_cve(ref.id, "CVE-2026-9999"));
   BOOST_REQUIRE(t->set_task_status(ref.id, "ossa", "Confirmed"));
   BOOST_REQUIRE(t->set_title(ref.id, "token leak (CVE-2026-1234)"));
   BOOST_REQUIRE(t->attach(ref.id, "cve-2026-1234-master.patch", "diff", true, "patch"));
