@@ -1,14 +1,17 @@
 // spool.cpp: durable spooling, message identity and locks (see spool.h).
 #include "intake/spool.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <gcrypt.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <thread>
 
@@ -51,11 +54,36 @@ bool trace_header(std::string_view name) {
   return false;
 }
 
+constexpr std::string_view incoming_prefix = ".incoming.";
+
+// A delivery killed while spooling (the MTA's timeout, a reboot) leaves its ".incoming.PID.N" file
+// behind; the MTA still has the message and delivers it again, so the file is only litter, and
+// it may hold report text. Removed once its writer is gone (or after a day, if the PID was reused).
+void sweep_abandoned(const std::string& spool_dir) {
+  DIR* d = ::opendir(spool_dir.c_str());
+  if (!d) return;
+  const auto now = std::chrono::system_clock::now();
+  while (const dirent* e = ::readdir(d)) {
+    std::string_view name = e->d_name;
+    if (name.substr(0, incoming_prefix.size()) != incoming_prefix) continue;
+    auto rest = name.substr(incoming_prefix.size());
+    long pid = std::strtol(std::string(rest.substr(0, rest.find('.'))).c_str(), nullptr, 10);
+    const std::string path = spool_dir + "/" + std::string(name);
+    bool writer_gone = pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+    struct stat st {};
+    bool old = ::stat(path.c_str(), &st) == 0 &&
+               now - std::chrono::system_clock::from_time_t(st.st_mtime) > std::chrono::hours(24);
+    if (writer_gone || old) ::unlink(path.c_str());
+  }
+  ::closedir(d);
+}
+
 }  // namespace
 
 result<spooled> spool_from_fd(int fd, const std::string& spool_dir, std::size_t keep_limit) {
   VMT_TRY_STATUS(fs::make_private_dir(spool_dir));
-  std::string tmp = spool_dir + "/.incoming." + std::to_string(::getpid()) + "." +
+  sweep_abandoned(spool_dir);
+  std::string tmp = spool_dir + "/" + std::string(incoming_prefix) + std::to_string(::getpid()) + "." +
                     std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
   int out = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (out < 0) return spool_error(spool_dir, "create", errno);

@@ -27,6 +27,8 @@ C=VMT-2026-001
 # Illegal transitions are refused with the state and what is allowed next.
 out=$(vmt review $C 2>&1) && t_fail "review before a description must fail"
 t_assert_contains "$out" "Incomplete" "the refusal names the state"
+t_assert_contains "$out" "review" "the refusal names the verb asked for"
+t_assert_not_contains "$out" "describe" "not another verb's name"
 vmt confirm $C > /dev/null || t_fail confirm
 t_expect_exit 69 vmt confirm $C 2> "$T/err"
 t_assert_contains "$(cat "$T/err")" "Confirmed" "confirming twice is refused, naming the state"

@@ -93,6 +93,9 @@ for kind in quarantine-notice ack follow-up-notice; do
 done
 t_assert_eq "$(store_q "$D" "select count(*) from cases")" 1 "our own mail fed back opens no case"
 t_assert_eq "$(mails)" "$before" "and sends nothing"
+# What the coordinators can do with it: retry fails while the key is still missing (exit 65).
+q=$(store_q "$D" "select id from quarantine limit 1")
+t_expect_exit 65 vmt_at "2026-12-14 12:03:00" quarantine retry "$q"
 # A spam that did open a case is dismissed without making anything public.
 printf 'From: spam@example.net\nTo: security@example.org\nSubject: [nova] cheap watches\nMessage-ID: <spam-1@example.net>\n\nbuy\n' |
   ingest_at "2026-12-14 12:05:00" || t_fail "vmt-ingest (spam)"
@@ -123,9 +126,26 @@ vmt_at "2026-12-14 14:06:00" review $C > "$T/review.out" || t_fail "review: $(ca
 t_assert_contains "$(cat "$T/review.out")" "ptl@nova.example"
 vmt_at "2026-12-15 09:00:00" review $C --approved-by reporter > /dev/null || t_fail "review --approved-by reporter"
 vmt_at "2026-12-15 09:01:00" review $C --approved-by ptl > /dev/null || t_fail "review --approved-by ptl"
-vmt_at "2026-12-15 09:02:00" cve-request $C > /dev/null || t_fail cve-request
+vmt_at "2026-12-15 09:02:00" cve-request $C > "$T/form.txt" || t_fail cve-request
+t_assert_contains "$(cat "$T/form.txt")" "Request a CVE ID" "MITRE's request type, as the seed names it"
+python3 - "$T/form.txt" <<'PY' || t_fail "the suggested description has hard line breaks"
+import re, sys
+form = open(sys.argv[1]).read()
+m = re.search(r"== Suggested description[^\n]*\n(.*?)\n==", form, re.S)
+assert m and "\n" not in m.group(1).strip(), m and m.group(1)
+PY
 t_expect_exit 65 vmt_at "2026-12-15 09:03:00" cve-assign $C CVE-2026-123
 vmt_at "2026-12-15 09:04:00" cve-assign $C CVE-2026-99999 > /dev/null || t_fail cve-assign
+
+# Small things a user meets: the bug can be read, an unknown verb is named, JSON errors are JSON.
+t_assert_contains "$(vmt_at "2026-12-15 09:05:00" bug show $C)" "(CVE-2026-99999)" "vmt bug show"
+set +e
+vmt_at "2026-12-15 09:05:00" frobnicate > /dev/null 2> "$T/err"; rc=$?
+vmt_at "2026-12-15 09:05:00" show VMT-1999-999 --json > "$T/err.json" 2> /dev/null
+set -e
+t_assert_eq "$rc" 64 "an unknown verb is a usage error"
+t_assert_contains "$(cat "$T/err")" "unknown verb 'frobnicate'"
+t_assert_contains "$(t_json "$T/err.json" 'j["error"]["what"]')" "no such case"
 
 # --- Schedule Tue Dec 15, notify Fri Dec 18: the stored date no longer fits -------------------
 vmt_at "2026-12-15 10:00:00" schedule $C --json > "$T/s1.json" || t_fail schedule

@@ -3,9 +3,12 @@
 // signer are replaced by simple fakes here (they have their own tests with real gpg).
 #define BOOST_TEST_MODULE intake_reception
 #include <boost/test/unit_test.hpp>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <future>
 #include <thread>
 
@@ -161,6 +164,23 @@ BOOST_FIXTURE_TEST_CASE(new_report_becomes_case_bug_and_ack, fixture) {
     if (e.kind == "disclosed" && e.recipients == std::vector<std::string>{"nova-coresec"}) told_team = true;
   BOOST_TEST(told_team);
   ::unsetenv("VMT_NOW");
+}
+
+// A delivery killed while spooling leaves its temporary file; the MTA delivers the message again,
+// so the next delivery removes the litter (it may hold report text) once its writer is gone.
+BOOST_FIXTURE_TEST_CASE(a_killed_delivery_leaves_no_temp_file_behind, fixture) {
+  pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  BOOST_REQUIRE(child > 0);
+  ::waitpid(child, nullptr, 0);  // now certainly not running
+  std::filesystem::create_directories(dir + "/spool");
+  const auto dead = dir + "/spool/.incoming." + std::to_string(child) + ".1";
+  const auto alive = dir + "/spool/.incoming." + std::to_string(::getpid()) + ".2";  // being written
+  std::ofstream(dead) << "SECRET-DETAIL half a report";
+  std::ofstream(alive) << "another delivery, still writing";
+  BOOST_REQUIRE(deliver(report));
+  BOOST_TEST(!std::filesystem::exists(dead));
+  BOOST_TEST(std::filesystem::exists(alive));
 }
 
 BOOST_FIXTURE_TEST_CASE(redelivery_changes_nothing, fixture) {
