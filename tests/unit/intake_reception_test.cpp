@@ -3,6 +3,7 @@
 // signer are replaced by simple fakes here (they have their own tests with real gpg).
 #define BOOST_TEST_MODULE intake_reception
 #include <boost/test/unit_test.hpp>
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -178,7 +179,15 @@ BOOST_FIXTURE_TEST_CASE(a_killed_delivery_leaves_no_temp_file_behind, fixture) {
   const auto alive = dir + "/spool/.incoming." + std::to_string(::getpid()) + ".2";  // being written
   std::ofstream(dead) << "SECRET-DETAIL half a report";
   std::ofstream(alive) << "another delivery, still writing";
-  BOOST_REQUIRE(deliver(report));
+  // As vmt-ingest reads it: from a descriptor (its standard input).
+  const auto in = dir + "/report.eml";
+  std::ofstream(in) << report;
+  int fd = ::open(in.c_str(), O_RDONLY);
+  BOOST_REQUIRE(fd >= 0);
+  auto s = intake::spool_from_fd(fd, dir + "/spool", 1 << 20);
+  ::close(fd);
+  BOOST_REQUIRE_MESSAGE(s, (s ? "" : s.err().message()));
+  BOOST_REQUIRE(intake::receive(*rec, *s));
   BOOST_TEST(!std::filesystem::exists(dead));
   BOOST_TEST(std::filesystem::exists(alive));
 }
