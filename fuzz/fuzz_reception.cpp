@@ -117,6 +117,9 @@ class fake_tracker : public vmt::tracker::tracker {
   status link_cve(const std::string& id, const std::string& cve) override {
     return with(id, [&](auto& b) { b.cves.push_back(cve); });
   }
+  status unlink_cve(const std::string& id, const std::string& cve) override {
+    return with(id, [&](auto& b) { std::erase(b.cves, cve); });
+  }
 
  private:
   // What the remote backends do with these strings (Launchpad and StoryBoard take JSON): a string
