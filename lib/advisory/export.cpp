@@ -91,22 +91,22 @@ nlohmann::json renderer::osv(const advisory& a) const {
     version_field f;
     for (const auto& pv : products(p, f)) {
       json e;
-      e["package"] = {{"ecosystem", opts_.osv_ecosystem}, {"name", vmt::text::lower(pv.name)}};
+      e["package"] = {{"ecosystem", opts_.osv_ecosystem}, {"name", normalized_product(pv.name)}};  // PEP 503
       json db = {{"affected_text", pv.text}};
       if (pv.structured) {
         json ranges = json::array();
         json versions = json::array();
-        for (const auto& r : pv.ranges->ranges) {
-          auto b = to_bounds(r);
-          if (!b.exact.empty()) {
-            versions.push_back(b.exact);
-            continue;
+        for (const auto& r : pv.ranges->ranges)
+          for (const auto& b : to_bounds(r)) {
+            if (!b.exact.empty()) {
+              versions.push_back(b.exact);
+              continue;
+            }
+            json events = json::array({{{"introduced", b.introduced}}});
+            if (!b.fixed.empty()) events.push_back({{"fixed", b.fixed}});
+            if (!b.last_affected.empty()) events.push_back({{"last_affected", b.last_affected}});
+            ranges.push_back({{"type", "ECOSYSTEM"}, {"events", events}});
           }
-          json events = json::array({{{"introduced", b.introduced}}});
-          if (!b.fixed.empty()) events.push_back({{"fixed", b.fixed}});
-          if (!b.last_affected.empty()) events.push_back({{"last_affected", b.last_affected}});
-          ranges.push_back({{"type", "ECOSYSTEM"}, {"events", events}});
-        }
         if (!ranges.empty()) e["ranges"] = ranges;
         if (!versions.empty()) e["versions"] = versions;
       } else {
@@ -145,18 +145,18 @@ std::map<std::string, nlohmann::json> renderer::cna(const advisory& a) const {
       json versions = json::array();
       if (pv.structured) {
         e["defaultStatus"] = "unaffected";
-        for (const auto& r : pv.ranges->ranges) {
-          auto b = to_bounds(r);
-          if (!b.exact.empty()) {
-            versions.push_back({{"version", b.exact}, {"status", "affected"}});
-            continue;
+        for (const auto& r : pv.ranges->ranges)
+          for (const auto& b : to_bounds(r)) {
+            if (!b.exact.empty()) {
+              versions.push_back({{"version", b.exact}, {"status", "affected"}});
+              continue;
+            }
+            json v = {{"version", b.introduced}, {"status", "affected"}, {"versionType", "python"}};
+            if (!b.fixed.empty()) v["lessThan"] = b.fixed;
+            else if (!b.last_affected.empty()) v["lessThanOrEqual"] = b.last_affected;
+            else v["lessThan"] = "*";
+            versions.push_back(v);
           }
-          json v = {{"version", b.introduced}, {"status", "affected"}, {"versionType", "python"}};
-          if (!b.fixed.empty()) v["lessThan"] = b.fixed;
-          else if (!b.last_affected.empty()) v["lessThanOrEqual"] = b.last_affected;
-          else v["lessThan"] = "*";
-          versions.push_back(v);
-        }
       } else {
         // Free text cannot be compared: say what was published and leave the rest unknown.
         e["defaultStatus"] = "unknown";

@@ -159,8 +159,36 @@ int compare(const version& a, const version& b) {
   return 0;
 }
 
+scheme scheme_of(const version& v) {
+  // Years: the date scheme ran from 2010.1 to 2015.1; no OpenStack package reached major 1000.
+  return !v.release.empty() && v.release.front() >= 1000 ? scheme::date : scheme::semantic;
+}
+
+std::string normalized_product(std::string_view name) {
+  std::string out;
+  bool sep = false;
+  for (char c : trim(name)) {
+    if (c == '-' || c == '_' || c == '.') {
+      sep = true;
+      continue;
+    }
+    if (sep && !out.empty()) out += '-';
+    sep = false;
+    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
 bool range::contains(const version& v) const {
   if (exact) return compare(v, *exact) == 0;
+  const auto s = scheme_of(v);
+  if (lower && upper && scheme_of(*lower) == scheme::date && scheme_of(*upper) == scheme::semantic) {
+    // The crossing: date versions from the lower bound on, semantic ones below the upper bound.
+    const auto& bound = s == scheme::date ? *lower : *upper;
+    int c = compare(v, bound);
+    return s == scheme::date ? (c > 0 || (c == 0 && lower_inclusive)) : (c < 0 || (c == 0 && upper_inclusive));
+  }
+  if ((lower && scheme_of(*lower) != s) || (upper && scheme_of(*upper) != s)) return false;
   if (lower) {
     int c = compare(v, *lower);
     if (c < 0 || (c == 0 && !lower_inclusive)) return false;
@@ -201,7 +229,7 @@ version_field parse_field(const std::string& product, const std::string& field) 
              g[sp] != '=')
         ++sp;
       std::string name = g.substr(0, sp);
-      auto it = std::find_if(products.begin(), products.end(), [&](const std::string& p) { return vmt::text::lower(p) == vmt::text::lower(name); });
+      auto it = std::find_if(products.begin(), products.end(), [&](const std::string& p) { return normalized_product(p) == normalized_product(name); });
       if (it == products.end()) {
         out.why_free = "'" + g + "' does not start with one of the products (" + product + ")";
         return out;
@@ -222,7 +250,10 @@ version_field parse_field(const std::string& product, const std::string& field) 
     }
     for (std::size_t i = 0; i < pr.ranges.size(); ++i) {
       const auto& r = pr.ranges[i];
-      if (r.lower && r.upper && compare(*r.lower, *r.upper) > 0)
+      if (r.lower && r.upper && scheme_of(*r.lower) == scheme::semantic && scheme_of(*r.upper) == scheme::date)
+        out.warnings.push_back("'" + r.text + "' is empty: its lower bound is a semantic version, its upper bound a "
+                               "date version, which came before (2011.1 .. 2015.1, then 12.0.0 ...)");
+      else if (r.lower && r.upper && scheme_of(*r.lower) == scheme_of(*r.upper) && compare(*r.lower, *r.upper) > 0)
         out.warnings.push_back("'" + r.text + "' is empty: its lower bound is above its upper bound");
       if (i + 1 < pr.ranges.size()) {
         const auto& nx = pr.ranges[i + 1];
@@ -240,20 +271,33 @@ version_field parse_field(const std::string& product, const std::string& field) 
   return out;
 }
 
-bounds to_bounds(const range& r) {
+std::vector<bounds> to_bounds(const range& r) {
   bounds b;
   if (r.exact) {
     b.exact = r.exact->text;
-    return b;
+    return {b};
   }
+  auto upper_of = [&](bounds& x) {
+    if (r.upper_inclusive) x.last_affected = r.upper->text;
+    else x.fixed = r.upper->text;
+  };
+  if (r.lower && r.upper && scheme_of(*r.lower) != scheme_of(*r.upper)) {
+    if (scheme_of(*r.lower) == scheme::semantic) return {};  // empty: check warns
+    // The crossing: [lower, end of the date scheme) and [0, upper). Nothing sorts above the date
+    // versions in PEP 440 order, so the first one is left open.
+    bounds dates;
+    dates.introduced = r.lower->text;
+    dates.open_ended = true;
+    bounds semantic;
+    upper_of(semantic);
+    return {dates, semantic};
+  }
+  const bool date = (r.lower && scheme_of(*r.lower) == scheme::date) || (r.upper && scheme_of(*r.upper) == scheme::date);
   if (r.lower) b.introduced = r.lower->text;
-  if (r.upper) {
-    if (r.upper_inclusive) b.last_affected = r.upper->text;
-    else b.fixed = r.upper->text;
-  } else {
-    b.open_ended = true;
-  }
-  return b;
+  else if (date) b.introduced = first_date_version;
+  if (r.upper) upper_of(b);
+  else b.open_ended = true;
+  return {b};
 }
 
 result<affects_answer> affects(const std::vector<advisory>& all, const std::string& product,
@@ -263,7 +307,7 @@ result<affects_answer> affects(const std::vector<advisory>& all, const std::stri
     return make_error(failure::usage, version_text, "not a version number",
                       "give a release number such as 29.0.1 or 2014.1.3");
   affects_answer ans;
-  std::string want = vmt::text::lower(product);
+  const std::string want = normalized_product(product);
   for (const auto& a : all) {
     ++ans.advisories;
     for (const auto& ap : a.affected) {
@@ -271,8 +315,9 @@ result<affects_answer> affects(const std::vector<advisory>& all, const std::stri
       // Which products does this entry name? ("Cinder, Glance, Nova" names three.)
       bool names = false;
       for (auto& p : split_ranges(ap.product.value))
-        if (vmt::text::lower(p) == want) names = true;
+        if (normalized_product(p) == want) names = true;
       if (!names) continue;
+      ans.product_known = true;
       affects_hit hit{a.id.value, a.title.value, ap.product.value, ap.version.value, "", f.warnings};
       if (!f.structured) {
         hit.detail = f.why_free.empty() ? "free text" : f.why_free;
@@ -281,7 +326,7 @@ result<affects_answer> affects(const std::vector<advisory>& all, const std::stri
       }
       bool in = false;
       for (const auto& g : f.groups) {
-        if (vmt::text::lower(g.product) != want) continue;
+        if (normalized_product(g.product) != want) continue;
         for (const auto& r : g.ranges)
           if (r.contains(*v)) {
             in = true;

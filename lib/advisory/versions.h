@@ -28,6 +28,19 @@ std::optional<version> parse_version(std::string_view s);
 // <0, 0, >0 (trailing zeros do not count: 2014.1 == 2014.1.0).
 int compare(const version& a, const version& b);
 
+// OpenStack numbered its releases by date (2011.1 "Cactus" .. 2015.1 "Kilo": the first number is a
+// year), then by semantic version (nova 12.0.0 "Liberty", keystone 8.0.0, ...). The two schemes are
+// two separate lines of versions: a bound written in one never matches a version of the other
+// (PEP 440 alone would put nova 27.0.0 below 2015.1.2 and call it affected by "<=2015.1.2"). The
+// one exception is a range that crosses over, with a date lower bound and a semantic upper bound
+// (">=2015.1 <12.0.2"): it covers the date versions from its lower bound and the semantic ones
+// below its upper bound. docs/advisories.md, "Version ranges".
+enum class scheme { date, semantic };
+scheme scheme_of(const version& v);
+// The first version of the date scheme: where a date range without a lower bound starts in the
+// exports, whose ordering (PEP 440) would otherwise take in every semantic version below it.
+inline constexpr const char* first_date_version = "2010.1";
+
 struct range {
   std::optional<version> lower;  // >= (or > when !lower_inclusive)
   bool lower_inclusive = true;
@@ -54,7 +67,10 @@ struct version_field {
 // "Cinder, Glance, Nova"; then each ';' group starts with its product's name).
 version_field parse_field(const std::string& product, const std::string& field);
 
-// The CVE JSON 5 / OSV view of one range: introduced ("0" when unbounded), fixed or last_affected.
+// The CVE JSON 5 / OSV view of one range, in PEP 440 order (their `python` and PyPI ordering):
+// introduced ("0", or first_date_version for a date range, when unbounded), fixed or
+// last_affected. A range that crosses from the date scheme to the semantic one gives two; an empty
+// range (semantic lower bound, date upper bound) none.
 struct bounds {
   std::string introduced = "0";
   std::string fixed;          // exclusive upper bound
@@ -62,7 +78,11 @@ struct bounds {
   std::string exact;
   bool open_ended = false;    // no upper bound
 };
-bounds to_bounds(const range& r);
+std::vector<bounds> to_bounds(const range& r);
+
+// A package name as PEP 503 normalises it (lower case, runs of '-', '_' and '.' as one '-'):
+// glance-store, glance_store and Glance_Store are one product.
+std::string normalized_product(std::string_view name);
 
 // The answer of `vmt affects`.
 struct affects_hit {
@@ -78,6 +98,7 @@ struct affects_answer {
   std::vector<affects_hit> undecided;
   int not_affected = 0;
   int advisories = 0;       // advisories read
+  bool product_known = false;  // some advisory names the product (else: a typo, or never affected)
   std::vector<std::string> unreadable;  // files that did not load (message each)
 };
 result<affects_answer> affects(const std::vector<advisory>& all, const std::string& product,

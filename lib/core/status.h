@@ -27,8 +27,9 @@ enum class failure {
   protocol,     // EX_PROTOCOL 76: a remote peer broke the protocol
   permission,   // EX_NOPERM 77: insufficient permission (refused to run as root, unsafe file mode)
   config,       // EX_CONFIG 78: the configuration is wrong
-  action_due,   // 1: not an error: `vmt check` found something a person must act on (as diff(1)
-                // and grep(1) use 1 for "yes, there is something"), so cron mails its output
+  action_due,   // 1: not an error: `vmt check` found something a person must act on, `vmt affects`
+                // found the version affected (as diff(1) and grep(1) use 1 for "yes, there is
+                // something"), so cron mails its output and a script can branch on it
 };
 
 // The sysexits(3) code for a failure class.

@@ -179,7 +179,8 @@ status affects(context& ctx, const std::string& product, const std::string& vers
                      {"detail", h.detail}, {"warnings", h.warnings}});
       return j;
     };
-    print_json({{"product", product}, {"version", version}, {"advisories", ans.advisories},
+    print_json({{"product", product}, {"normalized_product", advisory::normalized_product(product)},
+                {"version", version}, {"advisories", ans.advisories}, {"product_known", ans.product_known},
                 {"affected", hits(ans.affected)}, {"undecided", hits(ans.undecided)},
                 {"not_affected", ans.not_affected}, {"unreadable", unreadable}});
   } else {
@@ -193,6 +194,14 @@ status affects(context& ctx, const std::string& product, const std::string& vers
       std::printf("undecided  %s  %s  (version field: \"%s\")\n", h.id.c_str(), h.title.c_str(), h.field.c_str());
     for (const auto& u : unreadable) std::fprintf(stderr, "unreadable: %s\n", u.c_str());
   }
+  // A name no advisory uses is more often a typo than good news: say so (the answer stands).
+  if (!ans.product_known)
+    std::fprintf(stderr, "vmt affects: warning: no advisory in %s names the product '%s' (compared as %s)\n",
+                 dir.c_str(), product.c_str(), advisory::normalized_product(product).c_str());
+  // Exit 1 when affected, so a script can branch on it (0: no advisory affects this version).
+  if (!ans.affected.empty())
+    return make_error(failure::action_due, "vmt affects", product + " " + version + " is affected by " +
+                                                              std::to_string(ans.affected.size()) + " advisories");
   return ok_v;
 }
 
@@ -234,7 +243,8 @@ void register_advisory_commands(CLI::App& app, context& ctx) {
   n->add_flag("--json", ctx.json, "print the result as JSON");
   on_run(n, [&ctx] { return draft(ctx, case_id, new_dir, as_note); });
 
-  auto* af = app.add_subcommand("affects", "is this version of a product affected by any advisory?");
+  auto* af = app.add_subcommand("affects",
+                                "is this version of a product affected by any advisory? (exit 1: yes, 0: no)");
   static std::string product, version, aff_dir;
   af->add_option("PRODUCT", product, "project name (nova)")->required();
   af->add_option("VERSION", version, "deployed version (29.0.1)")->required();

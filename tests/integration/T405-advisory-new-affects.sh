@@ -79,18 +79,18 @@ t_assert_contains "$(cat note.err)" "OSSN-0097.yaml:7:10: warning: summary: stil
 # affects: structured ranges decide; free text is named as undecided.
 rm advisories/OSSA-2026-01[34].yaml
 if [ -d "$VMT_SHARED_DIR/corpus/ossa/yaml" ]; then
-  out=$("$VMT" affects ironic 29.0.5)
+  out=$("$VMT" affects ironic 29.0.5 || true)
   t_assert_contains "$out" "affected   OSSA-2026-012  Remote Code Execution in Ironic conductor"
   t_assert_contains "$out" "(range >=27.0.0 <29.0.6)"
   t_assert_not_contains "$out" "OSSA-2026-008"   # fixed in 29.0.5
   t_assert_contains "$out" "affected   OSSA-2025-001"
   t_assert_contains "$out" "warning: '>=27.0.0, <29.0.1': the comma splits one range in two"
-  out=$("$VMT" affects Ironic 29.0.6 --dir advisories)
+  out=$("$VMT" affects Ironic 29.0.6 --dir advisories || true)
   t_assert_not_contains "$out" "OSSA-2026-012"
-  out=$("$VMT" affects glance 2014.2.1)
+  out=$("$VMT" affects glance 2014.2.1 || true)
   t_assert_contains "$out" "undecided  OSSA-2014-041"
   t_assert_contains "$out" "version field: \"up to 2014.1.3 and 2014.2 version up to 2014.2.1\""
-  j=$("$VMT" affects --json ironic 26.1.6)
+  j=$("$VMT" affects --json ironic 26.1.6 || true)
   # 26.1.6 is below OSSA-2026-012's fix, at OSSA-2026-010's; OSSA-2025-001's split range matches all.
   t_assert_eq "$(echo "$j" | t_json - 'sorted(h["id"] for h in j["affected"])')" '["OSSA-2025-001", "OSSA-2026-012"]' "affected ids"
 fi

@@ -333,6 +333,49 @@ BOOST_AUTO_TEST_CASE(version_fields_parse_and_warn) {
   BOOST_TEST(!parse_field("nova", "All versions").structured);
 }
 
+// Date versions (2011.1 .. 2015.1) and semantic ones (12.0.0 ...) are two lines: a bound in one
+// never matches the other (found: nova 27.0.0 "affected" by "<=2015.1.2", as PEP 440 alone says).
+BOOST_AUTO_TEST_CASE(date_and_semantic_versions_are_two_lines) {
+  auto in = [](const char* field, const char* version) {
+    auto f = parse_field("nova", field);
+    BOOST_REQUIRE(f.structured);
+    for (const auto& r : f.groups.at(0).ranges)
+      if (r.contains(*parse_version(version))) return true;
+    return false;
+  };
+  BOOST_TEST((scheme_of(*parse_version("2015.1.2")) == scheme::date));
+  BOOST_TEST((scheme_of(*parse_version("27.0.0")) == scheme::semantic));
+  BOOST_TEST(in("<=2015.1.2, ==12.0.0", "2015.1.2"));
+  BOOST_TEST(in("<=2015.1.2, ==12.0.0", "2011.1"));
+  BOOST_TEST(in("<=2015.1.2, ==12.0.0", "12.0.0"));
+  BOOST_TEST(!in("<=2015.1.2, ==12.0.0", "27.0.0"));
+  BOOST_TEST(!in("<=2015.1.2, >= 8.0.0 <= 8.0.1", "25.0.1rc1"));
+  BOOST_TEST(!in("<12.0.1", "2015.1.2"));   // a semantic bound: not the date line
+  BOOST_TEST(!in(">=2014.1", "27.0.0"));    // a date bound, open-ended: still the date line only
+  // The crossing (date lower bound, semantic upper): Kilo from 2015.1 on, Liberty below 12.0.2.
+  BOOST_TEST(in(">=2015.1 <12.0.2", "2015.1.1"));
+  BOOST_TEST(!in(">=2015.1 <12.0.2", "2014.2"));
+  BOOST_TEST(in(">=2015.1 <12.0.2", "12.0.1"));
+  BOOST_TEST(!in(">=2015.1 <12.0.2", "13.0.0"));
+  // The exports say the same in PEP 440 order: a date range starts at the first date version.
+  auto date = to_bounds(parse_field("nova", "<=2015.1.2").groups[0].ranges[0]);
+  BOOST_REQUIRE(date.size() == 1u);
+  BOOST_TEST(date[0].introduced == first_date_version);
+  BOOST_TEST(date[0].last_affected == "2015.1.2");
+  auto cross = to_bounds(parse_field("nova", ">=2015.1 <12.0.2").groups[0].ranges[0]);
+  BOOST_REQUIRE(cross.size() == 2u);
+  BOOST_TEST(cross[0].introduced == "2015.1");
+  BOOST_TEST(cross[0].open_ended);
+  BOOST_TEST(cross[1].introduced == "0");
+  BOOST_TEST(cross[1].fixed == "12.0.2");
+  auto empty = parse_field("nova", ">=12.0.0 <2015.1");
+  BOOST_TEST(to_bounds(empty.groups[0].ranges[0]).empty());
+  BOOST_REQUIRE(empty.warnings.size() == 1u);
+  BOOST_TEST(empty.warnings[0].find("is empty") != std::string::npos);
+  BOOST_TEST(normalized_product("Glance_Store") == "glance-store");
+  BOOST_TEST(normalized_product(" glance..store ") == "glance-store");
+}
+
 BOOST_AUTO_TEST_CASE(affects_answers_affected_not_affected_undecided) {
   auto a1 = *load_text("OSSA-2026-013.yaml", minimal);
   std::string old = minimal;
