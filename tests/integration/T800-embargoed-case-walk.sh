@@ -30,6 +30,11 @@ t_assert_not_contains "$(cat "$cfg")" "$VMT_BUILD_DIR" "init names the build tre
 t_assert_not_contains "$(cat "$cfg")" "$VMT_SOURCE_DIR/" "init names the source tree"
 pgrep -f "gpg-agent.*$D" > /dev/null && t_fail "vmt init --demo left a gpg-agent running"
 
+# A coordinator at the team address would get vmt's own mail back as reports: refused.
+t_expect_exit 64 t_as_vmt "$P/bin/vmt" init "$T/w/loop" --team-address security@example.org \
+  --coordinator-email Security@Example.org
+[ -e "$T/w/loop/vmt.yaml" ] && t_fail "a team folder was written for a coordinator at the team address"
+
 # at 'YYYY-MM-DD hh:mm:ss' CMD...: run CMD as the vmt user with the clock starting at that UTC time.
 at() { local when=$1; shift; t_as_vmt env TZ=UTC faketime -f "@$when" "$@"; }
 vmt_at() { local when=$1; shift; at "$when" "$P/bin/vmt" --config "$cfg" "$@"; }
@@ -174,6 +179,10 @@ t_assert_eq "$(store_q "$D" "select group_concat(r, ' ') from (select json_extra
 vmt_at "2026-12-21 09:10:00" cve-assign $C CVE-2026-99998 --replace --reason "CVE-2026-99999 was mistyped" > /dev/null ||
   t_fail "cve-assign --replace"
 t_assert_eq "$(mails "kind in ('update','vs-update')")" 8 "and the corrected CVE"
+sed 's/Only deployments/Only deployments/; $a Deployments that log at DEBUG level are affected too.' "$T/desc.txt" > "$T/desc2.txt"
+chmod 644 "$T/desc2.txt"
+vmt_at "2026-12-21 09:15:00" describe $C --file "$T/desc2.txt" > /dev/null || t_fail "describe after notify"
+t_assert_eq "$(mails "kind in ('update','vs-update')")" 12 "and the revised description"
 t_assert_contains "$(store_q "$D" "select group_concat(summary, ' | ') from events where case_id='$C'")" "2027-01-05" \
   "the ledger records the change of date"
 t_assert_eq "$(tracker_q "$D" "select cve from cves where bug=1")" CVE-2026-99998 "the tracker links the new CVE only"
@@ -262,6 +271,8 @@ while IFS='|' read -r kind rcpt path state; do
       t_assert_contains "$(t_json "$T/m.json" 'j["body"]')" ":Date: January 05, 2027" "the rST is dated when released"
       t_assert_eq "$(t_json "$T/m.json" 'j["body_encoding"]')" 7bit "plain ASCII rST is not quoted-printable" ;;
   esac
+  [ "$kind" = quarantine-notice ] &&
+    t_assert_contains "$(t_json "$T/m.json" 'j["body"]')" "Encrypted to: " "the notice names the key the mail was encrypted to"
   case $kind in
     pre-ossa|vs|update|vs-update|review|reply) t_assert_eq "$(t_json "$T/m.json" 'j["encrypted"]')" true "$kind: encrypted" ;;
   esac

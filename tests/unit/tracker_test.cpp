@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "tracker/local.h"
+#include "tracker/sync.h"
 
 using namespace vmt;
 
@@ -73,4 +74,26 @@ BOOST_FIXTURE_TEST_CASE(refuses_what_launchpad_refuses, temp_tracker) {
   BOOST_REQUIRE(!missing);
   BOOST_TEST((missing.err().kind == failure::data));
   BOOST_TEST(!t->get_bug("abc"));
+}
+
+// The title the process wants is computed from the bare title, so applying it again (vmt tracker
+// sync after cve-assign or disclose) never stacks decorations: found "(CVE-...) (CVE-...)" and
+// "[OSSA-...] [OSSA-...]".
+BOOST_AUTO_TEST_CASE(process_titles_are_decorated_once) {
+  vmt::store::case_record c;
+  c.title = "token leak in logs";
+  c.is_private = true;
+  c.cve = "CVE-2026-1234";
+  auto with_cve = vmt::tracker::process_title(c);
+  BOOST_TEST(with_cve == "token leak in logs (CVE-2026-1234)");
+  c.title = with_cve;  // what an older version stored
+  BOOST_TEST(vmt::tracker::process_title(c) == with_cve);
+  c.cve = "CVE-2026-99998";  // replaced: the old id goes, the new one comes once
+  BOOST_TEST(vmt::tracker::process_title(c) == "token leak in logs (CVE-2026-99998)");
+  c.is_private = false;
+  c.advisory_id = "OSSA-2026-001";
+  auto disclosed = vmt::tracker::process_title(c);
+  BOOST_TEST(disclosed == "[OSSA-2026-001] token leak in logs");
+  c.title = "[OSSA-2026-001] [OSSA-2026-001] token leak in logs (CVE-2026-1234) (CVE-2026-1234)";
+  BOOST_TEST(vmt::tracker::process_title(c) == disclosed);
 }
