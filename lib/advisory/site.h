@@ -29,8 +29,9 @@ struct site_stats {
   std::vector<std::string> warnings;
 };
 
-// Build the site for the YAML files of `source_dir` into `out_dir`. failure::data names the first
-// file that does not load; failure::cant_create when `out_dir` exists and was not made by vmt.
+// Build the site for the YAML files of `source_dir` into `out_dir`. failure::data names every file
+// that does not load and every id used twice (nothing is published then); what `check` finds in
+// the others is in `warnings`. failure::cant_create when `out_dir` exists and was not made by vmt.
 result<site_stats> build_site(const renderer& r, const std::string& source_dir, const std::string& out_dir);
 
 }  // namespace vmt::advisory

@@ -14,11 +14,13 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <regex>
 #include <sstream>
 
 #include "core/fs.h"
+#include "core/text.h"
 
 namespace vmt::advisory::detail {
 
@@ -364,6 +366,19 @@ result<std::shared_ptr<node>> parse(const std::string& file, const std::string& 
     int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(off), '\n'));
     return make_error(failure::data, file + ":" + std::to_string(line),
                       "binary data (a NUL byte) in a YAML file", "check that this is the right file");
+  }
+  // The page, the mail and the JSON records all carry UTF-8: a Latin-1 byte would be written raw
+  // into the mail and make the JSON writer throw. Refused here, with its place.
+  if (auto bad = vmt::text::first_invalid_utf8(text); bad != std::string::npos) {
+    std::size_t line_start = bad == 0 ? std::string::npos : text.rfind('\n', bad - 1);
+    line_start = line_start == std::string::npos ? 0 : line_start + 1;
+    mark m;
+    m.line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(bad), '\n'));
+    m.column = static_cast<int>(bad - line_start) + 1;
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(text[bad]));
+    return make_error(failure::data, located(file, m), in_field(text, m, std::string("not UTF-8 (byte ") + hex + ")"),
+                      "save the file as UTF-8 (iconv -f latin1 -t utf-8, or fix the character in an editor)");
   }
   std::istringstream in(text);
   builder b(lim);

@@ -94,4 +94,29 @@ out=$(run_bad site advisory site --out "$T/site" "$T/src")
 t_assert_contains "$out" "OSSA-2026-014.yaml:1:7: error: date"
 [ ! -e "$T/site" ] || t_fail "a failed build left $T/site"
 ls "$T" | grep -q '^site\.tmp' && t_fail "a failed build left its staging folder"
+
+# Not UTF-8 (a Latin-1 title): check, render and site all refuse it with its place, never write the
+# raw byte into the mail, never an internal error.
+sed 's/^title: Token leak/title: Caf\xe9 token leak/' "$good" > "$T/latin1.yaml"
+grep -q $'\xe9' "$T/latin1.yaml" || t_fail "the test did not write a Latin-1 byte"
+out=$(run_bad latin1-check advisory check "$T/latin1.yaml")
+t_assert_contains "$out" "$T/latin1.yaml:3:11: title: not UTF-8 (byte 0xE9)"
+out=$(run_bad latin1-render advisory render --format rst "$T/latin1.yaml")
+t_assert_contains "$out" "not UTF-8"
+# A site names every bad file in one pass, and an id used twice, and publishes nothing.
+cp "$T/latin1.yaml" "$T/src/OSSA-2026-015.yaml"
+sed 's/^id: OSSA-2026-013/id: OSSA-2026-013/' "$good" > "$T/src/OSSA-2026-016.yaml"
+out=$(run_bad site-all advisory site --json --out "$T/site" "$T/src")
+t_assert_contains "$out" "3 file(s) cannot be published"
+t_assert_contains "$out" "OSSA-2026-014.yaml:1:7: error: date"
+t_assert_contains "$out" "OSSA-2026-015.yaml:3:11: title: not UTF-8"
+t_assert_contains "$out" "OSSA-2026-016.yaml: id OSSA-2026-013 is also the id of"
+t_assert_eq "$(t_json "$T/site-all.out" 'j["error"]["kind"]')" data "--json: the failure as JSON, not an internal error"
+[ ! -e "$T/site" ] || t_fail "a failed build left $T/site"
+# What check finds in a publishable file is reported with the build, in --json too.
+rm "$T"/src/OSSA-2026-01[456].yaml
+sed 's|https://bugs.launchpad.net/nova/+bug/1234567|TODO the public bug URL|' "$good" > "$T/src/OSSA-2026-017.yaml"
+sed -i 's/OSSA-2026-013/OSSA-2026-017/' "$T/src/OSSA-2026-017.yaml"
+"$VMT" advisory site --json --out "$T/site" "$T/src" > "$T/site.json" || t_fail "the site does not build"
+t_assert_contains "$(t_json "$T/site.json" 'j["warnings"]')" "OSSA-2026-017.yaml:"
 t_log "ok: truncated, wrong types, 10 MB garbage and deep nesting all end in exit 65 with file:line:column"
