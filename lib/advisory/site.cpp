@@ -29,6 +29,7 @@
 #include <thread>
 
 #include "advisory/layout.h"
+#include "advisory/osv_dump.h"
 #include "core/fs.h"
 #include "tmpl/tmpl.h"
 
@@ -238,7 +239,7 @@ result<site_stats> build_site(const renderer& r, const std::string& source_dir, 
                       "remove it: vmt keeps the previous build of the site there");
   VMT_TRY_STATUS(make_dir(stage));
   VMT_TRY_STATUS(write_public(stage + "/" + marker, "made by vmt advisory site; the folder is replaced on rebuild\n"));
-  for (const char* d : {"/ossa", "/ossn", "/cve"}) VMT_TRY_STATUS(make_dir(stage + d));
+  for (const char* d : {"/ossa", "/ossn", "/cve", "/osv"}) VMT_TRY_STATUS(make_dir(stage + d));
 
   std::set<std::string> keep{std::string("/") + marker};  // files of this build (relative to stage)
   auto put = [&](const std::string& rel, const std::string& data) -> status {
@@ -250,6 +251,7 @@ result<site_stats> build_site(const renderer& r, const std::string& source_dir, 
   // Pages, texts and records of each advisory, in parallel; CVE records are written afterwards in
   // order, so that the newest advisory about a CVE owns its record.
   std::vector<std::map<std::string, nlohmann::json>> records(ads.size());
+  std::vector<nlohmann::json> osv_records(ads.size());
   std::vector<std::optional<error>> failed(ads.size());
   parallel(ads.size(), [&](std::size_t i, const renderer& lr) {
     const auto& a = ads[i];
@@ -263,7 +265,8 @@ result<site_stats> build_site(const renderer& r, const std::string& source_dir, 
       VMT_TRY_STATUS(write_public(stage + "/ossa/" + a.id.value + ".html", page));
       VMT_TRY(text, lr.rst(a));
       VMT_TRY_STATUS(write_public(stage + "/ossa/" + a.id.value + ".rst", text));
-      VMT_TRY_STATUS(write_public(stage + "/ossa/" + a.id.value + ".osv.json", lr.osv(a).dump(2) + "\n"));
+      osv_records[i] = lr.osv(a);
+      VMT_TRY_STATUS(write_public(stage + "/ossa/" + a.id.value + ".osv.json", osv_records[i].dump(2) + "\n"));
       records[i] = lr.cna(a);
       return ok_v;
     };
@@ -306,6 +309,10 @@ result<site_stats> build_site(const renderer& r, const std::string& source_dir, 
     feed.push_back({n.id.value, n.title.value, n.date.value, r.note_url(n.id.value), first_paragraph(n.summary.value), "note"});
     ++st.notes;
   }
+
+  // The OSV records again, as osv.dev's dumps lay them out (osv_dump.h).
+  VMT_TRY(dump, osv_dump(osv_records));
+  for (const auto& f : dump) VMT_TRY_STATUS(put(f.path, f.bytes));
 
   // Index: a section per year, newest first.
   const auto& opts = r.options();
