@@ -241,7 +241,7 @@ result<composed> compose(const std::string& gnupg_home, const outgoing& mail) {
       GpgME::Key k = f == signer.primaryFingerprint() ? signer : lookup(f);
       if (k.isNull() || !k.canEncrypt() || k.isBad())
         return make_error(failure::data, gnupg_home, "no usable encryption key " + f,
-                          "import the recipient's current key (vmt key import) or fix the stakeholder entry");
+                          "import the recipient's current key (vmt keys import FILE) or fix the stakeholder entry");
       bool dup = std::any_of(recipients.begin(), recipients.end(), [&](const GpgME::Key& r) {
         return std::string(r.primaryFingerprint()) == k.primaryFingerprint();
       });

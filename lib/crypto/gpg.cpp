@@ -143,6 +143,17 @@ key_info to_key_info(const GpgME::Key& k) {
   ki.revoked = k.isRevoked();
   ki.disabled = k.isDisabled();
   ki.invalid = k.isInvalid();
+  long long primary = 0, encryption = -1;
+  const auto subkeys = k.subkeys();
+  for (std::size_t i = 0; i < subkeys.size(); ++i) {
+    const auto& sk = subkeys[i];
+    if (i == 0) primary = sk.neverExpires() ? 0 : static_cast<long long>(sk.expirationTime());
+    if (!sk.canEncrypt() || sk.isRevoked() || sk.isInvalid() || sk.isDisabled()) continue;
+    long long e = sk.neverExpires() ? 0 : static_cast<long long>(sk.expirationTime());
+    if (encryption != 0 && (e == 0 || e > encryption)) encryption = e;
+  }
+  ki.expires = primary;
+  if (ki.can_encrypt && encryption > 0 && (primary == 0 || encryption < primary)) ki.expires = encryption;
   return ki;
 }
 

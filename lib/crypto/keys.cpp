@@ -94,6 +94,19 @@ result<std::vector<key_info>> keys_for_email(const std::string& gnupg_home, cons
   return out;
 }
 
+result<std::vector<key_info>> all_keys(const std::string& gnupg_home) {
+  VMT_TRY(ctx, detail::open(gnupg_home));
+  VMT_TRY(keys, list(*ctx, gnupg_home, nullptr, false));
+  VMT_TRY(secret, list(*ctx, gnupg_home, nullptr, true));  // a public listing does not say
+  std::vector<key_info> out;
+  for (const auto& k : keys) {
+    out.push_back(detail::to_key_info(k));
+    for (const auto& s : secret)
+      if (s.primaryFingerprint() && out.back().fingerprint == s.primaryFingerprint()) out.back().has_secret = true;
+  }
+  return out;
+}
+
 result<std::vector<std::string>> secret_keys(const std::string& gnupg_home) {
   VMT_TRY(ctx, detail::open(gnupg_home));
   VMT_TRY(keys, list(*ctx, gnupg_home, nullptr, true));
@@ -135,7 +148,7 @@ result<std::string> export_public(const std::string& gnupg_home, const std::stri
   std::string text = out.toString();
   if (text.empty())
     return make_error(failure::data, gnupg_home, "no public key " + fpr,
-                      "import the key first (vmt key import)");
+                      "import the key first (vmt keys import FILE)");
   return text;
 }
 

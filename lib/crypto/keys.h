@@ -24,6 +24,9 @@ struct key_info {
   bool disabled = false;
   bool invalid = false;
   bool certified = false;  // validity full or ultimate in the team's web of trust
+  // When the key stops being usable (seconds since the epoch, 0: never): the earlier of the
+  // primary key's expiry and, for an encryption-capable key, its longest-lived encryption subkey's.
+  long long expires = 0;
   // Usable to encrypt to: not expired, revoked, disabled or invalid, and has an encryption subkey.
   bool usable_for_encryption() const { return can_encrypt && !expired && !revoked && !disabled && !invalid; }
 };
@@ -32,6 +35,8 @@ struct key_info {
 result<std::optional<key_info>> find_key(const std::string& gnupg_home, const std::string& fpr);
 // Keys whose user ids carry `email` (case-insensitive), best first (valid, encryption-capable).
 result<std::vector<key_info>> keys_for_email(const std::string& gnupg_home, const std::string& email);
+// Every public key in the home (has_secret set where the secret key is there too).
+result<std::vector<key_info>> all_keys(const std::string& gnupg_home);
 // Fingerprints of every secret key in the home.
 result<std::vector<std::string>> secret_keys(const std::string& gnupg_home);
 

@@ -72,5 +72,6 @@ void register_outbox_commands(CLI::App& app, context& ctx);    // outbox list/fl
 void register_workflow_commands(CLI::App& app, context& ctx);  // confirm, classify, notify, ...
 void register_tracker_commands(CLI::App& app, context& ctx);   // tracker login/sync, cve
 void register_inspect_commands(CLI::App& app, context& ctx);   // inspect (inbound verdict of a file)
+void register_keys_commands(CLI::App& app, context& ctx);      // keys import/list/check
 
 }  // namespace vmt::cli
