@@ -11,7 +11,6 @@
 
 #include "advisory/layout.h"
 #include "config/config.h"
-#include "core/fs.h"
 #include "tmpl/tmpl.h"
 
 namespace vmt::advisory {
@@ -50,12 +49,6 @@ std::string csv(const reporter& r) {
     for (const auto& x : r.reported) items.push_back(x.value);
   for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
   return out;
-}
-
-std::string read_or_empty(const std::string& path) {
-  if (path.empty()) return {};
-  auto r = fs::read_file(path, 1u << 20);
-  return r ? *r : std::string();
 }
 
 void set_links(tmpl::dictionary& d, const page_links& links, const std::string& style) {

@@ -26,6 +26,7 @@ constexpr row table[] = {
     {failure::permission, EX_NOPERM, "permission"},
     {failure::config, EX_CONFIG, "config"},
     {failure::action_due, 1, "action-due"},
+    {failure::problems, 2, "problems"},
 };
 const row& lookup(failure f) {
   for (const auto& r : table)

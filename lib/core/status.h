@@ -30,6 +30,7 @@ enum class failure {
   action_due,   // 1: not an error: `vmt check` found something a person must act on, `vmt affects`
                 // found the version affected (as diff(1) and grep(1) use 1 for "yes, there is
                 // something"), so cron mails its output and a script can branch on it
+  problems,     // 2: `vmt doctor` found problems (1, action_due, is for warnings only)
 };
 
 // The sysexits(3) code for a failure class.

@@ -324,6 +324,12 @@ result<std::vector<message_record>> store::unanswered_follow_ups() {
   return all_rows(s, read_message);
 }
 
+result<std::string> store::latest_event_at() {
+  VMT_TRY(s, db_->prepare("SELECT COALESCE(MAX(at), '') FROM events"));
+  VMT_TRY(row, s.step());
+  return row ? s.text(0) : std::string();
+}
+
 status store::mark_answered(std::int64_t message, const std::string& at, const std::string& by) {
   VMT_TRY(s, db_->prepare("UPDATE messages SET answered_at = ?2, answered_by = ?3 WHERE id = ?1"));
   s.bind(1, message).bind(2, at).bind(3, by);

@@ -186,6 +186,8 @@ class store {
   result<std::optional<std::string>> case_of_sent_mail(const std::string& message_id);
   // Follow-ups (every message of a case after its first) that nobody answered yet.
   result<std::vector<message_record>> unanswered_follow_ups();
+  // The time of the newest ledger event ("" when none): a clock behind it went backwards.
+  result<std::string> latest_event_at();
   status mark_answered(std::int64_t message, const std::string& at, const std::string& by);
 
   // Ledger.

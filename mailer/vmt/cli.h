@@ -73,5 +73,6 @@ void register_workflow_commands(CLI::App& app, context& ctx);  // confirm, class
 void register_tracker_commands(CLI::App& app, context& ctx);   // tracker login/sync, cve
 void register_inspect_commands(CLI::App& app, context& ctx);   // inspect (inbound verdict of a file)
 void register_keys_commands(CLI::App& app, context& ctx);      // keys import/list/check
+void register_doctor_commands(CLI::App& app, context& ctx);    // doctor
 
 }  // namespace vmt::cli

@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
   cli::register_process_commands(app, ctx);
   cli::register_advisory_commands(app, ctx);
   cli::register_keys_commands(app, ctx);
+  cli::register_doctor_commands(app, ctx);
   cli::register_outbox_commands(app, ctx);
   cli::register_workflow_commands(app, ctx);
   cli::register_tracker_commands(app, ctx);
