@@ -15,7 +15,7 @@ build="build-essential cmake pkg-config git libmimetic-dev libgpgmepp-dev libgpg
  libcurl4-openssl-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libboost-test-dev libsqlite3-dev
  libcli11-dev nlohmann-json3-dev libctemplate-dev libgcrypt20-dev libvalijson-dev libzip-dev"
 test="postfix notmuch python3 python3-jsonschema chromium chromium-driver clang libclang-rt-14-dev
- curl sqlite3 hyperfine faketime python3-docutils python3-packaging"
+ curl sqlite3 hyperfine faketime python3-docutils python3-packaging systemd"
 
 case "$mode" in
   --runtime) pkgs="$runtime" ;;
