@@ -13,7 +13,8 @@ runtime="gnupg gpg-agent procmail ca-certificates libmimetic0v5 libgpgmepp6 libc
  libspdlog1.10 libsqlite3-0 libctemplate3 libzip4"
 build="build-essential cmake pkg-config git libmimetic-dev libgpgmepp-dev libgpgme-dev
  libcurl4-openssl-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libboost-test-dev libsqlite3-dev
- libcli11-dev nlohmann-json3-dev libctemplate-dev libgcrypt20-dev libvalijson-dev libzip-dev"
+ libcli11-dev nlohmann-json3-dev libctemplate-dev libgcrypt20-dev libvalijson-dev libzip-dev
+ help2man"
 test="postfix notmuch python3 python3-jsonschema chromium chromium-driver clang libclang-rt-14-dev
  curl sqlite3 hyperfine faketime python3-docutils python3-packaging systemd"
 

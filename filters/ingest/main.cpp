@@ -47,12 +47,13 @@ int filter_exit(const vmt::error& e) {
 int run(int argc, char** argv) {
   std::string config_file;
   bool allow_root = false;
-  CLI::App app{"vmt-ingest: file a mail to the security team as a private case"};
+  CLI::App app{"vmt-ingest: file a mail to the security team as a private case", "vmt-ingest"};
   app.add_option("-c,--config", config_file, "configuration file (default: $VMT_CONFIG, ./vmt.yaml)");
   app.add_flag("--allow-root", allow_root, "run as root anyway (tests in throwaway containers only)");
+  app.set_version_flag("--version", VMT_VERSION);
   try {
     app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
+  } catch (const CLI::Success& e) {  // --help, --version
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     app.exit(e);

@@ -55,12 +55,13 @@ int run_pass(vmt::store::store& st, const vmt::config::config& cfg) {
 int run(int argc, char** argv) {
   using namespace vmt;
   log::init("vmt-send", log::settings{"stderr", "", "info"});
-  CLI::App app{"vmt-send: send the mail waiting in vmt's outbox"};
+  CLI::App app{"vmt-send: send the mail waiting in vmt's outbox", "vmt-send"};
   std::string config_option;
   bool once = false;
   int interval = 60;
   app.add_option("-c,--config", config_option, "configuration file (default: $VMT_CONFIG, ./vmt.yaml)");
   app.add_flag("--once", once, "one pass, then exit (for cron or a systemd timer)");
+  app.set_version_flag("--version", VMT_VERSION);
   app.add_option("--interval", interval, "seconds between passes without --once")->check(CLI::Range(1, 3600));
   try {
     app.parse(argc, argv);

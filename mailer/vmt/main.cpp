@@ -46,7 +46,7 @@ int main(int argc, char** argv) {
   using namespace vmt;
   harden::no_core_dumps();  // `vmt show --text` and the workflow hold decrypted report text
   log::init("vmt", log::settings{"stderr", "", "warn"});
-  CLI::App app{"vmt: run a security team's vulnerability management by mail"};
+  CLI::App app{"vmt: run a security team's vulnerability management by mail", "vmt"};
   app.require_subcommand(1);
   app.set_version_flag("--version", VMT_VERSION);
   cli::context ctx;
