@@ -153,6 +153,20 @@ result<bool> file_message(reception& r, const analysis& a, store::message_record
   return is_new_case;
 }
 
+// Did this message open its case? The ledger says so ("received" with its Message-ID): a report
+// filed after its own follow-up (they arrived together) joined the follow-up's case, so being
+// the oldest message of the case is not enough, and acknowledging it again would be wrong.
+result<bool> opened_its_case(reception& r, const store::message_record& m) {
+  if (!m.message_id.empty()) {
+    VMT_TRY(events, r.st.case_events(m.case_id));
+    for (const auto& e : events)
+      if (e.kind == "received" && e.message_id == m.message_id) return true;
+    return false;
+  }
+  VMT_TRY(msgs, r.st.case_messages(m.case_id));  // no Message-ID to go by: the first one opened it
+  return !msgs.empty() && msgs.front().row == m.row;
+}
+
 // A follow-up reaches people: it goes on the private bug, where all discussion belongs, and the
 // coordinators are told (without its text) that it waits for an answer.
 status deliver_follow_up(reception& r, const store::message_record& m) {
@@ -272,8 +286,8 @@ result<receipt> receive(reception& r, const spooled& msg) {
   bool is_new_case = false, automatic = false;
   if (existing && existing->state == "filed") {
     m = *existing;  // a previous delivery filed it and stopped (crash, outage): finish its work
-    VMT_TRY(first, r.st.case_messages(m.case_id));
-    is_new_case = !first.empty() && first.front().row == m.row;
+    VMT_TRY(opened, opened_its_case(r, m));
+    is_new_case = opened;
     auto verdict = nlohmann::json::parse(m.verdict.empty() ? "{}" : m.verdict, nullptr, false);
     automatic = verdict.is_object() && ((verdict.contains("auto_submitted") && verdict["auto_submitted"] != "") ||
                                         (verdict.contains("bulk") && verdict["bulk"] == true));

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <optional>
 #include <thread>
 
 #include "core/fs.h"
@@ -190,6 +191,40 @@ BOOST_FIXTURE_TEST_CASE(a_killed_delivery_leaves_no_temp_file_behind, fixture) {
   BOOST_REQUIRE(intake::receive(*rec, *s));
   BOOST_TEST(!std::filesystem::exists(dead));
   BOOST_TEST(std::filesystem::exists(alive));
+}
+
+// A report and its follow-up delivered together: the follow-up may be filed first (it opens the
+// case and is acknowledged), then the report joins it. If the report's delivery stops after
+// filing and the MTA delivers it again, it is a follow-up still: found through Postfix (T820),
+// where it got a second acknowledgement because it is the case's oldest message.
+BOOST_FIXTURE_TEST_CASE(a_report_filed_after_its_follow_up_is_not_acknowledged_on_resume, fixture) {
+  const std::string follow_up = "From: Jane Doe <jane@example.net>\nSubject: Re: [nova] token leak in logs\n"
+                                "Message-ID: <r2@example.net>\nIn-Reply-To: <r1@example.net>\n\nmore detail\n";
+  // The report is recorded as received (the oldest row) and, while it is being read, its
+  // follow-up arrives, waits for it in vain and opens the case; the report then joins that case.
+  std::optional<result<intake::receipt>> inner;
+  rec->analyze = [&](std::string_view raw) -> result<intake::analysis> {
+    if (!inner && raw.find("SECRET-DETAIL") != std::string_view::npos) inner = deliver(follow_up);
+    return fake_analyze(raw);
+  };
+  rec->after_step = [&](const std::string& step) {  // the report's delivery (not the nested one)
+    if (step == "store" && inner) throw std::runtime_error("the delivery stops after filing");
+  };
+  auto spooled = intake::spool_bytes(report, dir + "/spool");
+  BOOST_REQUIRE(spooled);
+  BOOST_CHECK_THROW((void)intake::receive(*rec, *spooled), std::runtime_error);
+  BOOST_REQUIRE(inner);
+  BOOST_REQUIRE_MESSAGE(*inner, (*inner ? "" : inner->err().message()));
+  BOOST_TEST(((*inner)->what == intake::outcome::new_case));
+  // The MTA delivers the report again: it is a follow-up of that case, and is not acknowledged.
+  rec->after_step = [](const std::string&) {};
+  auto again = deliver(report);
+  BOOST_REQUIRE_MESSAGE(again, (again ? "" : again.err().message()));
+  BOOST_TEST((again->what == intake::outcome::follow_up));
+  BOOST_TEST(again->case_id == (*inner)->case_id);
+  BOOST_TEST(st->list_cases().value().size() == 1u);
+  auto outbox = transport::list(*st).value();
+  BOOST_TEST(std::count_if(outbox.begin(), outbox.end(), [](const auto& e) { return e.mail.kind == "ack"; }) == 1);
 }
 
 BOOST_FIXTURE_TEST_CASE(redelivery_changes_nothing, fixture) {
