@@ -324,6 +324,30 @@ result<std::vector<message_record>> store::unanswered_follow_ups() {
   return all_rows(s, read_message);
 }
 
+status store::forget_quarantined(std::int64_t message) {
+  return transaction([&]() -> status {
+    VMT_TRY(d1, db_->prepare("DELETE FROM quarantine WHERE message = ?1"));
+    d1.bind(1, message);
+    VMT_TRY_STATUS(d1.run());
+    VMT_TRY(d2, db_->prepare("DELETE FROM messages WHERE id = ?1"));
+    d2.bind(1, message);
+    return d2.run();
+  });
+}
+
+result<std::vector<std::string>> store::subscribed_by_steps(const std::string& case_id) {
+  VMT_TRY(q, db_->prepare("SELECT op FROM tracker_ops WHERE case_id = ?1 AND op LIKE 'subscribe:%' AND "
+                          "state = 'done' ORDER BY at, op"));
+  q.bind(1, case_id);
+  std::vector<std::string> out;
+  for (;;) {
+    VMT_TRY(row, q.step());
+    if (!row) break;
+    out.push_back(q.text(0).substr(10));  // after "subscribe:"
+  }
+  return out;
+}
+
 result<std::string> store::latest_event_at() {
   VMT_TRY(s, db_->prepare("SELECT COALESCE(MAX(at), '') FROM events"));
   VMT_TRY(row, s.step());

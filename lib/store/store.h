@@ -186,6 +186,12 @@ class store {
   result<std::optional<std::string>> case_of_sent_mail(const std::string& message_id);
   // Follow-ups (every message of a case after its first) that nobody answered yet.
   result<std::vector<message_record>> unanswered_follow_ups();
+  // Forget a quarantined message (its row and its quarantine entry, not its spool file), so that
+  // reception sees it as new when it is retried.
+  status forget_quarantined(std::int64_t message);
+  // The tracker names subscribed to the case's bug by completed reception and workflow steps, in
+  // the order they were subscribed.
+  result<std::vector<std::string>> subscribed_by_steps(const std::string& case_id);
   // The time of the newest ledger event ("" when none): a clock behind it went backwards.
   result<std::string> latest_event_at();
   status mark_answered(std::int64_t message, const std::string& at, const std::string& by);

@@ -80,15 +80,9 @@ result<wanted_bug> wanted(const config::config& cfg, store::store& st, const sto
   w.reminder_present = c.is_private;
   w.tasks.emplace_back(cfg.tracker.ossa_project, c.ossa_status);
   // Subscriptions the store recorded as done (reception, set-project, workflow), in order.
-  VMT_TRY(q, st.raw().prepare("SELECT op FROM tracker_ops WHERE case_id = ?1 AND op LIKE 'subscribe:%' AND "
-                              "state = 'done' ORDER BY at, op"));
-  q.bind(1, c.id);
-  for (;;) {
-    VMT_TRY(row, q.step());
-    if (!row) break;
-    auto who = q.text(0).substr(10);
+  VMT_TRY(subscribed, st.subscribed_by_steps(c.id));
+  for (const auto& who : subscribed)
     if (!who.empty() && !contains(w.subscribers, who)) w.subscribers.push_back(who);
-  }
   if (const auto* p = cfg.find_project(c.project); p && !p->security_team.empty() && !contains(w.subscribers, p->security_team))
     w.subscribers.insert(w.subscribers.begin(), p->security_team);
   // People subscribed by a coordinator (vmt subscribe --tracker-name) are the store's too.

@@ -85,6 +85,36 @@ nlohmann::json case_json(store::store& st, const store::case_record& c, bool ful
   return j;
 }
 
+// The ledger as a timeline: who was told what, when, encrypted to which key (vmt show, vmt log).
+void print_timeline(const nlohmann::json& events) {
+  for (const auto& e : events) {
+    std::printf("  %s  %-12s %s\n", e["at"].get<std::string>().c_str(), e["kind"].get<std::string>().c_str(),
+                e["summary"].get<std::string>().c_str());
+    if (!e["recipients"].empty()) {
+      std::string who;
+      for (const auto& x : e["recipients"]) who += (who.empty() ? "" : ", ") + x.get<std::string>();
+      std::printf("  %20s told: %s\n", "", who.c_str());
+    }
+    if (!e["keys"].empty()) {
+      std::string keys;
+      for (const auto& x : e["keys"]) keys += (keys.empty() ? "" : ", ") + x.get<std::string>();
+      std::printf("  %20s encrypted to: %s\n", "", keys.c_str());
+    }
+  }
+}
+
+// The decrypted text of each message of the case (vmt show --text).
+void print_messages(store::store& st, const std::string& id) {
+  auto msgs = st.case_messages(id);
+  if (!msgs) return;
+  for (const auto& m : *msgs) {
+    std::printf("\n---- message %s from %s, %s ----\n", m.message_id.c_str(), m.from_addr.c_str(), m.received_at.c_str());
+    if (!m.body.empty()) std::printf("%s\n", m.body.c_str());
+    if (!m.plain.empty())
+      std::printf("---- NOT ENCRYPTED text beside the encrypted part (not part of the report) ----\n%s\n", m.plain.c_str());
+  }
+}
+
 void print_case(const nlohmann::json& j, store::store& st, const std::string& id, bool text) {
   auto opt = [](const nlohmann::json& v) { return v.is_null() ? std::string("-") : v.get<std::string>(); };
   std::printf("%s  %s\n", j["id"].get<std::string>().c_str(), j["title"].get<std::string>().c_str());
@@ -109,29 +139,8 @@ void print_case(const nlohmann::json& j, store::store& st, const std::string& id
     std::printf("  disclosure:   %s\n", j["disclosure_at"].get<std::string>().c_str());
   std::printf("  messages:     %zu\n", j["messages"].get<std::size_t>());
   std::printf("\nTimeline (who was told what, when):\n");
-  for (const auto& e : j["events"]) {
-    std::printf("  %s  %-12s %s\n", e["at"].get<std::string>().c_str(), e["kind"].get<std::string>().c_str(),
-                e["summary"].get<std::string>().c_str());
-    if (!e["recipients"].empty()) {
-      std::string who;
-      for (const auto& x : e["recipients"]) who += (who.empty() ? "" : ", ") + x.get<std::string>();
-      std::printf("  %20s told: %s\n", "", who.c_str());
-    }
-    if (!e["keys"].empty()) {
-      std::string keys;
-      for (const auto& x : e["keys"]) keys += (keys.empty() ? "" : ", ") + x.get<std::string>();
-      std::printf("  %20s encrypted to: %s\n", "", keys.c_str());
-    }
-  }
-  if (!text) return;
-  auto msgs = st.case_messages(id);
-  if (!msgs) return;
-  for (const auto& m : *msgs) {
-    std::printf("\n---- message %s from %s, %s ----\n", m.message_id.c_str(), m.from_addr.c_str(), m.received_at.c_str());
-    if (!m.body.empty()) std::printf("%s\n", m.body.c_str());
-    if (!m.plain.empty())
-      std::printf("---- NOT ENCRYPTED text beside the encrypted part (not part of the report) ----\n%s\n", m.plain.c_str());
-  }
+  print_timeline(j["events"]);
+  if (text) print_messages(st, id);
 }
 
 status cmd_list(context& ctx) {
@@ -169,6 +178,15 @@ status cmd_show(context& ctx, const std::string& id, bool text) {
     return ok_v;
   }
   print_case(j, *st, id, text);
+  return ok_v;
+}
+
+status cmd_log(context& ctx, const std::string& id) {
+  VMT_TRY(st, ctx.db());
+  VMT_TRY(c, need_case(*st, id));
+  auto j = case_json(*st, c, true);
+  if (ctx.json) print_json(j["events"]);
+  else print_timeline(j["events"]);
   return ok_v;
 }
 
@@ -242,14 +260,7 @@ status cmd_quarantine_retry(context& ctx, std::int64_t message) {
                                 "see `vmt quarantine list`");
   VMT_TRY(raw, fs::read_file(cfg->path(found->spool_path), cfg->limits.max_message_bytes));
   // Forget the quarantined row so that reception sees the message as new; the spool file stays.
-  VMT_TRY_STATUS(st->transaction([&]() -> status {
-    VMT_TRY(d1, st->raw().prepare("DELETE FROM quarantine WHERE message = ?1"));
-    d1.bind(1, message);
-    VMT_TRY_STATUS(d1.run());
-    VMT_TRY(d2, st->raw().prepare("DELETE FROM messages WHERE id = ?1"));
-    d2.bind(1, message);
-    return d2.run();
-  }));
+  VMT_TRY_STATUS(st->forget_quarantined(message));
   VMT_TRY(sp, intake::spool_bytes(raw, cfg->path(cfg->spool)));
   VMT_TRY(templates, ctx.templates());
   auto rec = intake::make_reception(*cfg, *st, *templates);
@@ -336,6 +347,12 @@ void register_case_commands(CLI::App& app, context& ctx) {
   show->add_flag("--json", ctx.json, "print JSON");
   show->add_flag("--text", show_text, "also print the report text (decrypted: mind who is watching)");
   on_run(show, [&ctx] { return cmd_show(ctx, show_id, show_text); });
+
+  auto* log = app.add_subcommand("log", "the case's history from the ledger: who was told what, when, with which key");
+  static std::string log_id;
+  log->add_option("CASE", log_id, "case id (VMT-2026-001)")->required();
+  log->add_flag("--json", ctx.json, "print JSON");
+  on_run(log, [&ctx] { return cmd_log(ctx, log_id); });
 
   auto* setp = app.add_subcommand("set-project", "set the affected project of a case (subscribes its security team)");
   static std::string sp_case, sp_project;

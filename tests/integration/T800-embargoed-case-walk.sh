@@ -207,6 +207,11 @@ t_assert_eq "$(tracker_q "$D" "select information_type from bugs where id=1")" "
 title=$(tracker_q "$D" "select title from bugs where id=1")
 t_assert_eq "$title" "[OSSA-2026-001] Keystone token written to nova-api log on failed rebuild" "retitled once"
 t_assert_contains "$(cat "$adv")" "date: 2027-01-05" "the YAML is dated on the day it was released"
+# The ledger, as vmt log prints it: every party told, with the key each mail was encrypted to.
+vmt_at "2027-01-05 15:10:00" log $C > "$T/log.out" || t_fail "vmt log"
+t_assert_contains "$(cat "$T/log.out")" "told: distros@vs.openwall.example"
+t_assert_contains "$(cat "$T/log.out")" "encrypted to:"
+t_assert_eq "$(vmt_at "2027-01-05 15:10:00" log $C --json | t_json - 'len(j) > 20')" true "vmt log --json"
 show=$(vmt_at "2027-01-05 15:10:00" show $C)
 t_assert_not_contains "$show" "embargo ends" "after disclosure, show no longer promises an embargo end"
 
