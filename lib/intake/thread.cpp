@@ -63,7 +63,10 @@ void wait_for_parent(reception& r, const analysis& a, std::int64_t self_row) {
   auto ids = parents_of(a);
   if (ids.empty()) return;
   const auto deadline = std::chrono::steady_clock::now() + parent_wait;
-  for (;;) {
+  // Bounded by rounds as well as by the clock: under a frozen clock (faketime without '@', which
+  // fakes the monotonic clock too) the deadline would never come.
+  constexpr int max_rounds = static_cast<int>(parent_wait / std::chrono::milliseconds(100));
+  for (int round = 0;; ++round) {
     bool pending = false;
     for (const auto& id : ids) {
       if (id.empty()) continue;
@@ -83,8 +86,9 @@ void wait_for_parent(reception& r, const analysis& a, std::int64_t self_row) {
       auto ours = r.st.case_of_sent_mail(id);
       if (ours && *ours) return;
     }
+    if (round >= max_rounds) return;
     if (!pending) {
-      if (std::chrono::steady_clock::now() >= deadline) {
+      if (std::chrono::steady_clock::now() >= deadline || round + 1 >= max_rounds) {
         spdlog::info("message {}: the message it replies to was not received; filed on its own", a.message_id);
         return;
       }
