@@ -159,11 +159,17 @@ result<bool> file_message(reception& r, const analysis& a, store::message_record
 result<bool> opened_its_case(reception& r, const store::message_record& m) {
   if (!m.message_id.empty()) {
     VMT_TRY(events, r.st.case_events(m.case_id));
-    for (const auto& e : events)
-      if (e.kind == "received" && e.message_id == m.message_id) return true;
-    return false;
+    bool recorded = false;
+    for (const auto& e : events) {
+      if (e.kind != "received") continue;
+      if (e.message_id == m.message_id) return true;
+      recorded = recorded || !e.message_id.empty();
+    }
+    if (recorded) return false;
   }
-  VMT_TRY(msgs, r.st.case_messages(m.case_id));  // no Message-ID to go by: the first one opened it
+  // No Message-ID, or a ledger that does not name the opening message (an older store): the
+  // first message of the case opened it.
+  VMT_TRY(msgs, r.st.case_messages(m.case_id));
   return !msgs.empty() && msgs.front().row == m.row;
 }
 
