@@ -142,7 +142,13 @@ status site(context& ctx, const std::string& out, const std::string& source, con
   } else {
     std::printf("%s: %d advisories, %d notes, %d files (%d CVE records)\n", out.c_str(), stats.advisories,
                 stats.notes, stats.files, stats.cve_records);
-    for (const auto& w : stats.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
+    // The corpus of a long-lived team has many old findings: the first ten, and how to see all.
+    constexpr std::size_t shown = 10;
+    for (std::size_t i = 0; i < stats.warnings.size() && i < shown; ++i)
+      std::fprintf(stderr, "warning: %s\n", stats.warnings[i].c_str());
+    if (stats.warnings.size() > shown)
+      std::fprintf(stderr, "... and %zu more (all of them: vmt advisory site --json, or vmt advisory check FILES)\n",
+                   stats.warnings.size() - shown);
   }
   return ok_v;
 }

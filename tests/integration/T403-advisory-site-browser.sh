@@ -211,6 +211,19 @@ try:
     shot("advisory-phone.png", 390)
     go(root_url + "ossn/OSSN-0097.html")
     shot("note-phone.png", 390)
+    # A reader whose system is dark: the page follows (prefers-color-scheme, emulated through
+    # the DevTools protocol), light text on a dark ground.
+    go(root_url + "ossa/OSSA-2026-012.html")
+    call("POST", S + "/goog/cdp/execute", {"cmd": "Emulation.setEmulatedMedia",
+         "params": {"features": [{"name": "prefers-color-scheme", "value": "dark"}]}})
+    def luminance(css):
+        r, g, b = [int(x) for x in css[css.index("(") + 1:css.index(")")].split(",")[:3]]
+        return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255
+    bg = js("return getComputedStyle(document.body).backgroundColor")
+    fg = js("return getComputedStyle(document.body).color")
+    if not (luminance(bg) < 0.2 and luminance(fg) > 0.7):
+        fail("dark mode: background %s, text %s" % (bg, fg))
+    shot("advisory-dark.png", 1280)
 finally:
     # Close the browser (chromedriver does not always take it down with itself), then the driver.
     try:
