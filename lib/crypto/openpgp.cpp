@@ -13,9 +13,13 @@
 #include <gpgme++/verificationresult.h>
 #include <spawn.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstring>
+#include <initializer_list>
+#include <string>
+#include <vector>
 
 #include "crypto/gpg.h"
 
@@ -219,18 +223,45 @@ result<opaque_outcome> verify_opaque(const std::string& gnupg_home, std::string_
   return res;
 }
 
-void stop_agent(const std::string& gnupg_home) {
-  const char* argv[] = {"gpgconf", "--homedir", gnupg_home.c_str(), "--kill", "gpg-agent", nullptr};
-  pid_t pid;
+namespace {
+
+// Run gpgconf with `args` for this home; its standard output (up to 4 KiB), or "" on failure.
+std::string gpgconf(const std::string& gnupg_home, std::initializer_list<const char*> args) {
+  std::vector<const char*> argv{"gpgconf", "--homedir", gnupg_home.c_str()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  argv.push_back(nullptr);
+  int out[2];
+  if (::pipe2(out, O_CLOEXEC) != 0) return {};
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_adddup2(&fa, out[1], 1);
   posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-  if (posix_spawnp(&pid, "gpgconf", &fa, nullptr, const_cast<char* const*>(argv), environ) == 0) {
+  pid_t pid;
+  std::string text;
+  if (posix_spawnp(&pid, "gpgconf", &fa, nullptr, const_cast<char* const*>(argv.data()), environ) == 0) {
+    ::close(out[1]);
+    char buf[4096];
+    ssize_t n;
+    while (text.size() < sizeof buf && (n = ::read(out[0], buf, sizeof buf)) > 0) text.append(buf, static_cast<std::size_t>(n));
     int st;
     ::waitpid(pid, &st, 0);
+  } else {
+    ::close(out[1]);
   }
+  ::close(out[0]);
   posix_spawn_file_actions_destroy(&fa);
+  return text;
+}
+
+}  // namespace
+
+void stop_agent(const std::string& gnupg_home) {
+  std::string socket = gpgconf(gnupg_home, {"--list-dirs", "agent-socket"});
+  while (!socket.empty() && (socket.back() == '\n' || socket.back() == '\r')) socket.pop_back();
+  (void)gpgconf(gnupg_home, {"--kill", "gpg-agent"});
+  // --kill only asks: the agent exits a moment later and removes its socket. Wait for that (up
+  // to two seconds), so that "no agent left running" holds when the caller returns.
+  for (int i = 0; i < 40 && !socket.empty() && ::access(socket.c_str(), F_OK) == 0; ++i) ::usleep(50 * 1000);
 }
 
 }  // namespace vmt::crypto
