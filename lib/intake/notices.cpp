@@ -128,14 +128,47 @@ status queue_ack(reception& r, const store::case_record& c, const store::message
   return ok_v;
 }
 
+namespace {
+
+// A notice to the coordinators (team.notify, else the coordinators; never the team address),
+// rendered from `template_name`, signed with the team key and queued once under `mid`; recorded
+// in the case's ledger when it concerns one.
+status queue_notice(reception& r, const std::string& mid, const std::string& kind, const std::string& case_id,
+                    const std::string& template_name, const tmpl::dictionary& d, const std::string& summary) {
+  auto recipients = notice_recipients(r.cfg);
+  if (recipients.empty()) return ok_v;
+  VMT_TRY(queued, transport::is_queued(r.st, mid));
+  if (queued) return ok_v;
+  VMT_TRY(text, tmpl::render_mail(r.templates, template_name, d));
+  outgoing_mail o;
+  o.message_id = mid;
+  o.from_name = "vmt-ingest";
+  o.from_email = r.cfg.team.address;
+  o.to_list = recipients;
+  o.subject = text.subject;
+  o.body = text.body;
+  o.auto_submitted = text.auto_submitted;
+  o.hide_subject = text.hide_subject;
+  o.sign_with = r.cfg.team.key;
+  VMT_TRY(bytes, r.compose(o));
+  transport::queued_mail qm;
+  qm.message_id = mid;
+  qm.case_id = case_id;
+  qm.kind = kind;
+  qm.sender = r.cfg.team.address;
+  qm.recipients = recipients;
+  return r.st.transaction([&]() -> status {
+    VMT_TRY(fresh, transport::enqueue(r.st, r.cfg, qm, bytes.first));
+    if (!fresh || case_id.empty()) return ok_v;
+    return ledger(r, case_id, "mail-queued", summary, recipients, {}, mid);
+  });
+}
+
+}  // namespace
+
 // Tell the coordinators that a message was quarantined (no report text: reason, sender, size, hash).
 status queue_quarantine_notice(reception& r, const store::message_record& m, const std::string& reason,
                                const std::vector<std::string>& encrypted_to) {
-  auto recipients = notice_recipients(r.cfg);
-  if (recipients.empty()) return ok_v;
-  const std::string mid = "quarantine." + m.dedupe_key.substr(0, 16) + "@" + team_domain(r.cfg);
-  VMT_TRY(queued, transport::is_queued(r.st, mid));
-  if (queued) return ok_v;
   static const std::pair<const char*, const char*> reasons[] = {
       {"no-key", "it is encrypted to a key the team's GnuPG home does not hold"},
       {"integrity", "its ciphertext has no or a failed integrity check"},
@@ -154,65 +187,22 @@ status queue_quarantine_notice(reception& r, const store::message_record& m, con
   std::string keys;
   for (const auto& k : encrypted_to) keys += (keys.empty() ? "" : ", ") + k;
   d.set("ENCRYPTED_TO", keys.empty() ? "(not encrypted, or not known)" : keys);
-  VMT_TRY(text, tmpl::render_mail(r.templates, "reception/quarantine-notice.tpl", d));
-  outgoing_mail o;
-  o.message_id = mid;
-  o.from_name = "vmt-ingest";
-  o.from_email = r.cfg.team.address;
-  o.to_list = recipients;
-  o.subject = text.subject;
-  o.body = text.body;
-  o.auto_submitted = text.auto_submitted;
-  o.sign_with = r.cfg.team.key;
-  VMT_TRY(bytes, r.compose(o));
-  transport::queued_mail qm;
-  qm.message_id = o.message_id;
-  qm.kind = "quarantine-notice";
-  qm.sender = r.cfg.team.address;
-  qm.recipients = recipients;
-  return r.st.transaction([&]() -> status {
-    VMT_TRY(fresh, transport::enqueue(r.st, r.cfg, qm, bytes.first));
-    (void)fresh;
-    return ok_v;
-  });
+  return queue_notice(r, "quarantine." + m.dedupe_key.substr(0, 16) + "@" + team_domain(r.cfg), "quarantine-notice",
+                      "", "reception/quarantine-notice.tpl", d, "");
 }
 
 status queue_follow_up_notice(reception& r, const store::case_record& c, const store::message_record& m) {
-  auto recipients = notice_recipients(r.cfg);
-  if (recipients.empty()) return ok_v;
-  const std::string mid = c.id + ".follow-up." + m.dedupe_key.substr(0, 12) + "@" + team_domain(r.cfg);
-  VMT_TRY(queued, transport::is_queued(r.st, mid));
-  if (queued) return ok_v;
+  const std::string from = m.from_addr.empty() ? "(no From)" : m.from_addr;
   const bool reporter = !m.from_addr.empty() && text::lower(m.from_addr) == text::lower(c.reporter_email);
   tmpl::dictionary d;
-  d.set("CASE_ID", c.id).set("FROM", m.from_addr.empty() ? "(no From)" : m.from_addr);
+  d.set("CASE_ID", c.id).set("FROM", from);
   d.set("WHO", reporter ? "the reporter" : "someone who is not the reporter");
   d.set("RECEIVED", m.received_at).set("MESSAGE", std::to_string(m.row));
   d.set("BUG_URL", c.tracker_url.empty() ? "(no bug yet)" : c.tracker_url);
   d.set("VENDOR", r.cfg.team.vendor).set("TEAM_NAME", r.cfg.team.name);
-  VMT_TRY(text, tmpl::render_mail(r.templates, "reception/follow-up-notice.tpl", d));
-  outgoing_mail o;
-  o.message_id = mid;
-  o.from_name = "vmt-ingest";
-  o.from_email = r.cfg.team.address;
-  o.to_list = recipients;
-  o.subject = text.subject;
-  o.body = text.body;
-  o.auto_submitted = text.auto_submitted;
-  o.hide_subject = text.hide_subject;
-  o.sign_with = r.cfg.team.key;
-  VMT_TRY(bytes, r.compose(o));
-  transport::queued_mail qm;
-  qm.message_id = mid;
-  qm.case_id = c.id;
-  qm.kind = "follow-up-notice";
-  qm.sender = r.cfg.team.address;
-  qm.recipients = recipients;
-  return r.st.transaction([&]() -> status {
-    VMT_TRY(fresh, transport::enqueue(r.st, r.cfg, qm, bytes.first));
-    if (!fresh) return ok_v;
-    return ledger(r, c.id, "mail-queued", "coordinators told of a follow-up from " + (m.from_addr.empty() ? std::string("(no From)") : m.from_addr), recipients, {}, mid);
-  });
+  return queue_notice(r, c.id + ".follow-up." + m.dedupe_key.substr(0, 12) + "@" + team_domain(r.cfg),
+                      "follow-up-notice", c.id, "reception/follow-up-notice.tpl", d,
+                      "coordinators told of a follow-up from " + from);
 }
 
 result<std::pair<std::string, std::string>> default_compose(const config::config& cfg, const outgoing_mail& m) {
